@@ -1,0 +1,1 @@
+//! The pbnode daemon and command line as a library, so tests drive it directly.

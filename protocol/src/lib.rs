@@ -1,0 +1,11 @@
+//! pbnode's pure protocol core.
+//!
+//! Everything a third party needs to check a pbnode process lives here, with
+//! no I/O, no async runtime and no storage engine: the signed objects and
+//! their canonical encoding, the RFC 9162 Merkle log, C2SP checkpoints and
+//! cosignatures, receipts, ballot validation, tally rules and the Pabulib
+//! exchange format. See `protocol/README.md` for the byte-level specification.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod election;
+pub mod tally;

@@ -1,0 +1,14 @@
+//! PLACEHOLDER: replaced by the real implementation before landing.
+use super::{Outcome, TallyError, TieBreak};
+use crate::election::Election;
+/// Placeholder.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct GreedyExplanation {}
+/// Placeholder.
+pub fn greedy_utilitarian(_e: &Election, _t: TieBreak) -> Result<Outcome, TallyError> {
+    Err(TallyError::InvalidElection("not implemented".into()))
+}
+/// Placeholder.
+pub fn greedy_score(_e: &Election, _t: TieBreak) -> Result<Outcome, TallyError> {
+    Err(TallyError::InvalidElection("not implemented".into()))
+}
