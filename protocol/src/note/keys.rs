@@ -122,10 +122,9 @@ impl VerifierKey {
 
     /// Parses a vkey string. The key id written in it must be the derived one.
     pub fn parse(vkey: &str) -> Result<Self, NoteError> {
-        let mut parts = vkey.split('+');
-        let (Some(name), Some(hex8), Some(b64), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
+        // Base64 may contain `+`, names and ids may not: split twice only.
+        let mut parts = vkey.splitn(3, '+');
+        let (Some(name), Some(hex8), Some(b64)) = (parts.next(), parts.next(), parts.next()) else {
             return Err(NoteError::MalformedVerifierKey);
         };
         check_key_name(name)?;
@@ -227,10 +226,8 @@ impl SignerKey {
         let rest = skey
             .strip_prefix(SKEY_PREFIX)
             .ok_or(NoteError::MalformedSignerKey)?;
-        let mut parts = rest.split('+');
-        let (Some(name), Some(hex8), Some(b64), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
+        let mut parts = rest.splitn(3, '+');
+        let (Some(name), Some(hex8), Some(b64)) = (parts.next(), parts.next(), parts.next()) else {
             return Err(NoteError::MalformedSignerKey);
         };
         let written = parse_key_id_hex(hex8).ok_or(NoteError::MalformedSignerKey)?;
