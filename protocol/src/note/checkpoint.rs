@@ -5,7 +5,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
 use super::error::{CheckpointError, NoteError};
-use super::keys::{SignerKey, VerifierKey};
+use super::keys::{SignatureType, SignerKey, VerifierKey};
 use super::signed_note::{NoteSignature, SignedNote, VerifiedNote, sign_text};
 
 /// A log's tree head: which log, how many leaves, which root.
@@ -173,11 +173,18 @@ impl SignedCheckpoint {
     }
 
     /// Verifies the note against the log's key(s), per signed-note. Other
-    /// lines (cosignatures) are returned unverified.
+    /// lines (cosignatures) are returned unverified. Only type 0x01 keys
+    /// count: a witness key passed here by mistake is ignored, so a
+    /// cosignature can never stand in for the log's signature.
     pub fn verify_log_signature(
         &self,
         log_keys: &[VerifierKey],
     ) -> Result<VerifiedNote, NoteError> {
-        self.note.verify(log_keys)
+        let log_keys: Vec<VerifierKey> = log_keys
+            .iter()
+            .filter(|k| k.sig_type() == SignatureType::Ed25519)
+            .cloned()
+            .collect();
+        self.note.verify(&log_keys)
     }
 }

@@ -16,6 +16,7 @@ mod equivocation;
 mod error;
 mod keys;
 mod origin;
+mod serde_impls;
 mod signed_note;
 mod witness;
 

@@ -111,6 +111,15 @@ pub fn check_note_text(text: &str) -> Result<(), NoteError> {
     Ok(())
 }
 
+/// A signature line that would parse back: valid name, non-empty signature.
+fn check_signature(signature: &NoteSignature) -> Result<(), NoteError> {
+    check_key_name(&signature.name)?;
+    if signature.signature.is_empty() {
+        return Err(NoteError::MalformedSignatureLine(signature.to_line()));
+    }
+    Ok(())
+}
+
 fn has_control_character(s: &str) -> bool {
     s.bytes().any(|b| b < 0x20 && b != b'\n')
 }
@@ -137,10 +146,7 @@ impl SignedNote {
             return Err(NoteError::TooManySignatures(MAX_SIGNATURES));
         }
         for signature in &signatures {
-            check_key_name(&signature.name)?;
-            if signature.signature.is_empty() {
-                return Err(NoteError::MalformedSignatureLine(signature.to_line()));
-            }
+            check_signature(signature)?;
         }
         Ok(Self {
             text: text.to_owned(),
@@ -198,7 +204,7 @@ impl SignedNote {
     /// Adds a signature line. A line with the same key name and id replaces
     /// the old one, so a re-signing or a fresh cosignature never duplicates.
     pub fn add_signature(&mut self, signature: NoteSignature) -> Result<(), NoteError> {
-        check_key_name(&signature.name)?;
+        check_signature(&signature)?;
         let same_key = |s: &NoteSignature| s.name == signature.name && s.key_id == signature.key_id;
         if let Some(existing) = self.signatures.iter_mut().find(|s| same_key(s)) {
             *existing = signature;

@@ -163,3 +163,28 @@ fn a_note_whose_text_is_not_a_checkpoint_is_refused() {
         Err(CheckpointError::TooFewLines)
     );
 }
+
+#[test]
+fn a_witness_key_given_as_log_key_is_ignored() {
+    // Same key material and name as the log, but type 0x04: its
+    // cosignature must not pass as the log's signature.
+    let signer = crate::note::SignerKey::from_seed(
+        ORIGIN,
+        crate::note::SignatureType::CosignatureV1,
+        &[7; 32],
+    )
+    .unwrap();
+    let mut signed =
+        SignedCheckpoint::sign(Checkpoint::new(ORIGIN, 1, [1; 32]), &log_signer()).unwrap();
+    let cosig = crate::note::Cosignature::sign(&signer, signed.checkpoint(), 5).unwrap();
+    signed.add_signature(cosig.to_note_signature()).unwrap();
+    let only_cosig =
+        crate::note::SignedNote::from_parts(signed.body(), vec![signed.signatures()[1].clone()])
+            .unwrap();
+    let only_cosig = SignedCheckpoint::from_note(only_cosig).unwrap();
+    assert!(only_cosig.note().verify(&[signer.verifier_key()]).is_ok());
+    assert_eq!(
+        only_cosig.verify_log_signature(&[signer.verifier_key()]),
+        Err(NoteError::NoKnownSignature)
+    );
+}

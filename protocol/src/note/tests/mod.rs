@@ -12,5 +12,6 @@ mod golden;
 mod keys;
 mod origin;
 mod properties;
+mod serde;
 mod signed_note;
 mod witness;
