@@ -177,7 +177,7 @@ pub enum WitnessError {
     #[error("bad log signature: {0}")]
     BadLogSignature(NoteError),
     /// The checkpoint is smaller than the last one cosigned: the log rolled
-    /// back, or the request is stale (409).
+    /// back, or the request is stale (409, as the old size cannot match).
     #[error("rollback: checkpoint size {submitted} is below the cosigned size {cosigned}")]
     Rollback {
         /// Size of the latest cosigned checkpoint.

@@ -146,12 +146,13 @@ impl AddCheckpoint {
 /// and records it as the latest cosigned checkpoint.
 ///
 /// Refuses, in this order: another origin; no valid signature from
-/// `log_keys` or a failing one; a checkpoint smaller than the last cosigned
-/// (rollback); an old size above the checkpoint size, or not the cosigned
-/// size; more than 63 proof hashes; a size-zero checkpoint without the
-/// empty-tree root; a proof where none is due; the same size with another
-/// root (an [`Equivocation`], returned for the caller to keep and gossip);
-/// a consistency proof that does not verify. On refusal `state` is unchanged.
+/// `log_keys` or a failing one; an old size above the checkpoint size; a
+/// checkpoint smaller than the last cosigned (rollback); an old size other
+/// than the cosigned size; more than 63 proof hashes; a size-zero
+/// checkpoint without the empty-tree root; a proof where none is due; the
+/// same size with another root (an [`Equivocation`], returned for the
+/// caller to keep and gossip); a consistency proof that does not verify.
+/// On refusal `state` is unchanged.
 pub fn check_and_cosign(
     state: &mut WitnessState,
     request: &AddCheckpoint,
@@ -169,14 +170,14 @@ pub fn check_and_cosign(
         .verify_log_signature(log_keys)
         .map_err(WitnessError::BadLogSignature)?;
     let (size, old_size, latest_size) = (checkpoint.size, request.old_size, state.latest_size());
+    if old_size > size {
+        return Err(WitnessError::OldSizeTooLarge { old_size, size });
+    }
     if size < latest_size {
         return Err(WitnessError::Rollback {
             cosigned: latest_size,
             submitted: size,
         });
-    }
-    if old_size > size {
-        return Err(WitnessError::OldSizeTooLarge { old_size, size });
     }
     if old_size != latest_size {
         return Err(WitnessError::OldSizeMismatch {
@@ -197,17 +198,14 @@ pub fn check_and_cosign(
     let cosignature = Cosignature::sign_text(witness_key, signed.body(), now)?;
     // Keep only the verified log signatures and our cosignature: that is
     // what the witness serves to monitors, and it stays small.
-    let mut lines: Vec<_> = signed
-        .signatures()
-        .iter()
-        .filter(|line| {
-            verified
-                .verified
-                .iter()
-                .any(|v| v.key.matches(&line.name, line.key_id))
-        })
-        .cloned()
-        .collect();
+    let mut lines = Vec::new();
+    for v in &verified.verified {
+        let own_line = signed
+            .signatures()
+            .iter()
+            .find(|line| v.key.matches(&line.name, line.key_id));
+        lines.extend(own_line.cloned());
+    }
     lines.push(cosignature.to_note_signature());
     let note = SignedNote::from_parts(signed.body(), lines).map_err(CosignatureError::Key)?;
     let stored = SignedCheckpoint::from_note(note).map_err(CosignatureError::Checkpoint)?;

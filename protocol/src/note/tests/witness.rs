@@ -6,8 +6,8 @@ use super::support::{
 };
 use crate::note::{
     AddCheckpoint, Checkpoint, ConsistencyVerifier, Cosignature, CosignatureError, NoteError,
-    SignatureType, SignedCheckpoint, SignerKey, WitnessError, WitnessPolicy, WitnessState,
-    check_and_cosign,
+    NoteSignature, SignatureType, SignedCheckpoint, SignerKey, WitnessError, WitnessPolicy,
+    WitnessState, check_and_cosign,
 };
 
 const NOW: u64 = 1_800_000_000;
@@ -140,6 +140,13 @@ fn rollback_and_size_mismatches_are_refused_without_state_change() {
     let before = state.clone();
     assert_eq!(
         submit(&mut state, 8, vec![], signed_checkpoint(&all[..5])),
+        Err(WitnessError::OldSizeTooLarge {
+            old_size: 8,
+            size: 5
+        })
+    );
+    assert_eq!(
+        submit(&mut state, 5, vec![], signed_checkpoint(&all[..5])),
         Err(WitnessError::Rollback {
             cosigned: 8,
             submitted: 5
@@ -311,4 +318,27 @@ fn request_bodies_round_trip_and_are_strict() {
     );
     let max = format!("old 3\n{}\n{note}", hash.repeat(63));
     assert_eq!(AddCheckpoint::parse(&max).unwrap().proof.len(), 63);
+}
+
+#[test]
+fn the_stored_checkpoint_keeps_one_line_per_log_key_and_our_cosignature() {
+    let signed = signed_checkpoint(&leaves("a", 3));
+    let log_line = signed.signatures()[0].clone();
+    let stranger = NoteSignature {
+        name: "someone.example".into(),
+        key_id: 7,
+        signature: vec![1; 64],
+    };
+    let text = format!(
+        "{}{}{}",
+        signed.to_text(),
+        log_line.to_line(),
+        stranger.to_line()
+    );
+    let noisy = SignedCheckpoint::parse(&text).unwrap();
+    assert_eq!(noisy.signatures().len(), 3);
+    let mut state = WitnessState::new(ORIGIN);
+    let cosig = submit(&mut state, 0, vec![], noisy).unwrap();
+    let stored = state.latest().unwrap().signatures().to_vec();
+    assert_eq!(stored, vec![log_line, cosig.to_note_signature()]);
 }
