@@ -12,16 +12,18 @@ use super::equivocation::{Conflict, Equivocation};
 use super::error::{CosignatureError, WitnessError};
 use super::keys::{SignerKey, VerifierKey};
 use super::signed_note::SignedNote;
+use crate::merkle::{self, MerkleHasher};
 
 /// Most consistency proof hashes in a request (tlog-witness: 63).
 pub const MAX_PROOF_HASHES: usize = 63;
 
-/// The Merkle tree operations a witness needs, supplied by the log's hash
-/// (pbnode: BLAKE3 RFC 9162 tree in `crate::merkle`). A trait rather than a
-/// direct call so this module does not fix the hash function.
+/// The Merkle tree operations a witness needs. Every
+/// [`MerkleHasher`] of [`crate::merkle`] provides them (pbnode's logs:
+/// [`crate::merkle::Blake3Hasher`]); a trait so that this module does not
+/// fix the hash function and a witness can check logs of other hashes.
 pub trait ConsistencyVerifier {
     /// Root of the empty tree (RFC 9162: the hash of the empty string).
-    fn empty_root(&self) -> [u8; 32];
+    fn empty_tree_root(&self) -> [u8; 32];
 
     /// Whether `proof` is a valid RFC 9162 consistency proof from the tree of
     /// `old_size` leaves with root `old_root` to the tree of `new_size`
@@ -34,6 +36,23 @@ pub trait ConsistencyVerifier {
         new_root: &[u8; 32],
         proof: &[[u8; 32]],
     ) -> bool;
+}
+
+impl<H: MerkleHasher> ConsistencyVerifier for H {
+    fn empty_tree_root(&self) -> [u8; 32] {
+        self.empty_root()
+    }
+
+    fn verify_consistency(
+        &self,
+        old_size: u64,
+        new_size: u64,
+        old_root: &[u8; 32],
+        new_root: &[u8; 32],
+        proof: &[[u8; 32]],
+    ) -> bool {
+        merkle::verify_consistency(self, old_size, new_size, old_root, new_root, proof).is_ok()
+    }
 }
 
 /// What a witness remembers about one log: its origin and the latest
@@ -188,7 +207,7 @@ pub fn check_and_cosign(
     if request.proof.len() > MAX_PROOF_HASHES {
         return Err(WitnessError::ProofTooLong(request.proof.len()));
     }
-    if size == 0 && checkpoint.root != consistency.empty_root() {
+    if size == 0 && checkpoint.root != consistency.empty_tree_root() {
         return Err(WitnessError::BadEmptyRoot);
     }
     check_consistency(state, request, consistency)?;

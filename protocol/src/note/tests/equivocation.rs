@@ -1,6 +1,8 @@
 //! Equivocation proofs: what makes two signed checkpoints a proof.
 
-use super::support::{Sha256Tree, consistency_proof, leaves, log_vkey, root, signed_checkpoint};
+use crate::merkle::Sha256Hasher;
+
+use super::support::{consistency_proof, leaves, log_vkey, root, signed_checkpoint};
 use crate::note::{
     Checkpoint, Conflict, Equivocation, EquivocationError, NoteError, SignatureType,
     SignedCheckpoint, SignerKey,
@@ -13,7 +15,7 @@ fn same_size_different_roots_is_proven() {
         signed_checkpoint(&leaves("b", 5)),
         Conflict::SameSize,
     );
-    assert_eq!(proof.verify(&[log_vkey()], &Sha256Tree), Ok(()));
+    assert_eq!(proof.verify(&[log_vkey()], &Sha256Hasher), Ok(()));
     assert_eq!(proof.conflict(), &Conflict::SameSize);
 }
 
@@ -22,12 +24,12 @@ fn same_root_or_other_sizes_are_not_a_same_size_conflict() {
     let a = signed_checkpoint(&leaves("a", 5));
     let same = Equivocation::new(a.clone(), a.clone(), Conflict::SameSize);
     assert_eq!(
-        same.verify(&[log_vkey()], &Sha256Tree),
+        same.verify(&[log_vkey()], &Sha256Hasher),
         Err(EquivocationError::NoConflict)
     );
     let bigger = Equivocation::new(a, signed_checkpoint(&leaves("b", 6)), Conflict::SameSize);
     assert_eq!(
-        bigger.verify(&[log_vkey()], &Sha256Tree),
+        bigger.verify(&[log_vkey()], &Sha256Hasher),
         Err(EquivocationError::NoConflict)
     );
 }
@@ -51,7 +53,7 @@ fn both_checkpoints_must_be_signed_by_the_log() {
         Conflict::SameSize,
     );
     assert_eq!(
-        proof.verify(&[log_vkey()], &Sha256Tree),
+        proof.verify(&[log_vkey()], &Sha256Hasher),
         Err(EquivocationError::Signature(NoteError::NoKnownSignature))
     );
 }
@@ -66,7 +68,7 @@ fn different_origins_prove_nothing() {
         Conflict::SameSize,
     );
     assert_eq!(
-        proof.verify(&[log_vkey(), signer.verifier_key()], &Sha256Tree),
+        proof.verify(&[log_vkey(), signer.verifier_key()], &Sha256Hasher),
         Err(EquivocationError::DifferentOrigins)
     );
 }
@@ -82,7 +84,7 @@ fn a_fork_is_proven_by_the_root_the_larger_checkpoint_implies() {
         proof: consistency_proof(4, &b),
     };
     let proof = Equivocation::new(signed_checkpoint(&a), signed_checkpoint(&b), fork);
-    assert_eq!(proof.verify(&[log_vkey()], &Sha256Tree), Ok(()));
+    assert_eq!(proof.verify(&[log_vkey()], &Sha256Hasher), Ok(()));
 }
 
 #[test]
@@ -96,7 +98,7 @@ fn a_fork_claim_against_an_honest_log_fails() {
     };
     let claim = Equivocation::new(small.clone(), large.clone(), honest);
     assert_eq!(
-        claim.verify(&[log_vkey()], &Sha256Tree),
+        claim.verify(&[log_vkey()], &Sha256Hasher),
         Err(EquivocationError::NoConflict)
     );
     // Another implied root with a proof that does not verify: no conflict.
@@ -106,7 +108,7 @@ fn a_fork_claim_against_an_honest_log_fails() {
     };
     let claim = Equivocation::new(small.clone(), large.clone(), made_up);
     assert_eq!(
-        claim.verify(&[log_vkey()], &Sha256Tree),
+        claim.verify(&[log_vkey()], &Sha256Hasher),
         Err(EquivocationError::NoConflict)
     );
     // Sizes in the wrong order: no conflict.
@@ -116,7 +118,7 @@ fn a_fork_claim_against_an_honest_log_fails() {
     };
     let claim = Equivocation::new(large, small, reversed);
     assert_eq!(
-        claim.verify(&[log_vkey()], &Sha256Tree),
+        claim.verify(&[log_vkey()], &Sha256Hasher),
         Err(EquivocationError::NoConflict)
     );
 }

@@ -1,7 +1,9 @@
 //! Serde forms are the C2SP texts, and round-trip.
 
+use crate::merkle::Sha256Hasher;
+
 use super::support::{
-    Sha256Tree, consistency_proof, leaves, log_vkey, root, signed_checkpoint, witness_signer,
+    consistency_proof, leaves, log_vkey, root, signed_checkpoint, witness_signer,
 };
 use crate::note::{Checkpoint, Conflict, Cosignature, Equivocation, SignedCheckpoint, VerifierKey};
 
@@ -56,7 +58,7 @@ fn equivocations_round_trip_and_still_verify() {
         let json = serde_json::to_string(&proof).unwrap();
         let back: Equivocation = serde_json::from_str(&json).unwrap();
         assert_eq!(back, proof);
-        assert_eq!(back.verify(&[log_vkey()], &Sha256Tree), Ok(()));
+        assert_eq!(back.verify(&[log_vkey()], &Sha256Hasher), Ok(()));
     }
     let bad_hash = serde_json::json!({
         "first": signed_checkpoint(&a).to_text(),

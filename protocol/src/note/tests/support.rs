@@ -1,13 +1,9 @@
-//! Test keys and a small RFC 9162 SHA-256 Merkle tree (root, consistency
-//! proof, proof verification) so the witness logic is exercised with real
-//! proofs before `crate::merkle` is wired in. It follows RFC 9162 §2.1.1,
-//! §2.1.4.1 (SUBPROOF) and §2.1.4.2 (verification) step by step.
+//! Test keys, and RFC 9162 SHA-256 trees built with `crate::merkle` (SHA-256
+//! so that the golden vectors' roots are reproducible with any RFC 6962
+//! library; pbnode's own logs use BLAKE3, see the witness tests).
 
-use sha2::{Digest, Sha256};
-
-use crate::note::{
-    Checkpoint, ConsistencyVerifier, SignatureType, SignedCheckpoint, SignerKey, VerifierKey,
-};
+use crate::merkle::{MemoryLog, Sha256Hasher};
+use crate::note::{Checkpoint, SignatureType, SignedCheckpoint, SignerKey, VerifierKey};
 
 /// Origin of the test log (also the log key's name).
 pub const ORIGIN: &str = "pbnode/test-town/pb-2026";
@@ -29,113 +25,29 @@ pub fn witness_signer(i: u8) -> SignerKey {
     SignerKey::from_seed(&name, SignatureType::CosignatureV1, &[8 + i; 32]).unwrap()
 }
 
-fn sha256(parts: &[&[u8]]) -> [u8; 32] {
-    let mut hasher = Sha256::new();
-    for part in parts {
-        hasher.update(part);
+fn log_of(leaves: &[Vec<u8>]) -> MemoryLog<Sha256Hasher> {
+    let mut log = MemoryLog::new(Sha256Hasher);
+    for leaf in leaves {
+        log.append(leaf);
     }
-    hasher.finalize().into()
+    log
 }
 
-fn node(left: &[u8; 32], right: &[u8; 32]) -> [u8; 32] {
-    sha256(&[&[1], left, right])
-}
-
-/// Largest power of two strictly below `n` (n >= 2).
-fn split_point(n: usize) -> usize {
-    let mut k = 1;
-    while k * 2 < n {
-        k *= 2;
-    }
-    k
-}
-
-/// RFC 9162 MTH over leaf data.
+/// RFC 9162 MTH over leaf data, SHA-256.
 pub fn root(leaves: &[Vec<u8>]) -> [u8; 32] {
-    match leaves.len() {
-        0 => sha256(&[]),
-        1 => sha256(&[&[0], &leaves[0]]),
-        n => {
-            let k = split_point(n);
-            node(&root(&leaves[..k]), &root(&leaves[k..]))
-        }
-    }
+    log_of(leaves).root(leaves.len() as u64).unwrap()
 }
 
-/// RFC 9162 PROOF(m, D[n]).
+/// RFC 9162 PROOF(m, D[n]), SHA-256.
 pub fn consistency_proof(m: usize, leaves: &[Vec<u8>]) -> Vec<[u8; 32]> {
-    fn subproof(m: usize, leaves: &[Vec<u8>], complete: bool) -> Vec<[u8; 32]> {
-        let n = leaves.len();
-        if m == n {
-            return if complete { vec![] } else { vec![root(leaves)] };
-        }
-        let k = split_point(n);
-        if m <= k {
-            let mut proof = subproof(m, &leaves[..k], complete);
-            proof.push(root(&leaves[k..]));
-            proof
-        } else {
-            let mut proof = subproof(m - k, &leaves[k..], false);
-            proof.push(root(&leaves[..k]));
-            proof
-        }
-    }
-    subproof(m, leaves, true)
+    log_of(leaves)
+        .consistency_proof(m as u64, leaves.len() as u64)
+        .unwrap()
 }
 
 /// `n` distinct leaves, tagged so two logs can differ.
 pub fn leaves(tag: &str, n: usize) -> Vec<Vec<u8>> {
     (0..n).map(|i| format!("{tag}-{i}").into_bytes()).collect()
-}
-
-/// RFC 9162 §2.1.4.2 verification over SHA-256.
-pub struct Sha256Tree;
-
-impl ConsistencyVerifier for Sha256Tree {
-    fn empty_root(&self) -> [u8; 32] {
-        sha256(&[])
-    }
-
-    fn verify_consistency(
-        &self,
-        first: u64,
-        second: u64,
-        first_hash: &[u8; 32],
-        second_hash: &[u8; 32],
-        proof: &[[u8; 32]],
-    ) -> bool {
-        if first == 0 || first >= second || proof.is_empty() {
-            return false;
-        }
-        let mut path = proof.to_vec();
-        if first.is_power_of_two() {
-            path.insert(0, *first_hash);
-        }
-        let (mut fn_, mut sn) = (first - 1, second - 1);
-        while fn_ & 1 == 1 {
-            fn_ >>= 1;
-            sn >>= 1;
-        }
-        let (mut fr, mut sr) = (path[0], path[0]);
-        for c in &path[1..] {
-            if sn == 0 {
-                return false;
-            }
-            if fn_ & 1 == 1 || fn_ == sn {
-                fr = node(c, &fr);
-                sr = node(c, &sr);
-                while fn_ & 1 == 0 && fn_ != 0 {
-                    fn_ >>= 1;
-                    sn >>= 1;
-                }
-            } else {
-                sr = node(&sr, c);
-            }
-            fn_ >>= 1;
-            sn >>= 1;
-        }
-        fr == *first_hash && sr == *second_hash && sn == 0
-    }
 }
 
 /// The test log's checkpoint over `leaves`, signed by the test log key.
