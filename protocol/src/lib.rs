@@ -8,4 +8,6 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod election;
+pub mod merkle;
+pub mod note;
 pub mod tally;
