@@ -5,10 +5,13 @@ use std::collections::BTreeMap;
 use std::ops::Bound;
 use std::sync::RwLock;
 
+/// Every keyspace's pairs, ordered by (keyspace, key) like sled's single tree.
+type Map = BTreeMap<(Keyspace, Vec<u8>), Vec<u8>>;
+
 /// A [`KvStore`] in memory. `flush` is a no-op: nothing here survives the process.
 #[derive(Debug, Default)]
 pub struct MemoryStore {
-    map: RwLock<BTreeMap<(Keyspace, Vec<u8>), Vec<u8>>>,
+    map: RwLock<Map>,
 }
 
 impl MemoryStore {
@@ -17,7 +20,7 @@ impl MemoryStore {
         Self::default()
     }
 
-    fn read(&self) -> std::sync::RwLockReadGuard<'_, BTreeMap<(Keyspace, Vec<u8>), Vec<u8>>> {
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Map> {
         // A poisoned lock means a writer panicked mid-batch; batches are applied
         // in full before anything can panic, so the map itself is consistent.
         self.map.read().unwrap_or_else(|p| p.into_inner())
