@@ -1,3 +1,4 @@
 //! The pbnode daemon and command line as a library, so tests drive it directly.
 
+pub mod log;
 pub mod store;

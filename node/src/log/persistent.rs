@@ -1,0 +1,334 @@
+//! The persistent log over a [`KvStore`].
+
+use crate::store::{Keyspace, KvStore, StoreError, WriteBatch};
+use pbnode_protocol::merkle::{
+    Blake3Hasher, Digest, HashStore, MerkleError, MerkleHasher, completed_subtrees,
+    consistency_proof, inclusion_proof, root_at,
+};
+use std::ops::Range;
+use std::sync::Arc;
+
+/// Identifies one log in the store: the 32-byte id of its process.
+pub type LogId = [u8; 32];
+
+/// Why a log operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum LogError {
+    /// The storage engine failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A size, index or proof request is impossible for this log.
+    #[error(transparent)]
+    Merkle(#[from] MerkleError),
+    /// A stored hash is missing or malformed: the store is damaged.
+    #[error("log {log} is damaged: {detail}")]
+    Damaged {
+        /// The log's id, in hex.
+        log: String,
+        /// What is missing or malformed.
+        detail: String,
+    },
+}
+
+/// One process's log. Appends are staged into a [`WriteBatch`] by the caller
+/// (so a ballot, its log leaf and its subtree hashes commit atomically) and
+/// confirmed with [`PersistentLog::commit_staged`] once the batch is applied.
+pub struct PersistentLog {
+    store: Arc<dyn KvStore>,
+    id: LogId,
+    /// Number of leaves durably applied.
+    size: u64,
+    /// `frontier[l]`: the rightmost completed subtree hash at level `l`, the
+    /// only node a new append can need as a left sibling.
+    frontier: Vec<Option<Digest>>,
+    /// Leaves and frontier staged but not yet applied.
+    staged: Option<(u64, Vec<Option<Digest>>)>,
+}
+
+fn leaf_key(id: &LogId, index: u64) -> Vec<u8> {
+    let mut k = id.to_vec();
+    k.extend_from_slice(&index.to_be_bytes());
+    k
+}
+
+fn node_key(id: &LogId, level: u32, index: u64) -> Vec<u8> {
+    let mut k = id.to_vec();
+    // Levels never exceed 64, so one byte holds them.
+    k.push(level as u8);
+    k.extend_from_slice(&index.to_be_bytes());
+    k
+}
+
+impl PersistentLog {
+    /// Opens log `id` in `store`, reading its size and frontier (O(log n) reads).
+    pub fn open(store: Arc<dyn KvStore>, id: LogId) -> Result<Self, LogError> {
+        let size = match store.last_with_prefix(Keyspace::LogLeaves, &id)? {
+            None => 0,
+            Some((key, _)) => {
+                let idx: [u8; 8] = key[32..].try_into().map_err(|_| LogError::Damaged {
+                    log: hex::encode(id),
+                    detail: "leaf key of wrong length".into(),
+                })?;
+                u64::from_be_bytes(idx) + 1
+            }
+        };
+        let mut log = PersistentLog {
+            store,
+            id,
+            size: 0,
+            frontier: Vec::new(),
+            staged: None,
+        };
+        let mut frontier = Vec::new();
+        for level in 0..64u32 {
+            let count = size >> level;
+            if count == 0 {
+                break;
+            }
+            frontier.push(Some(log.read_node(level, count - 1)?));
+        }
+        log.size = size;
+        log.frontier = frontier;
+        Ok(log)
+    }
+
+    /// The log's id.
+    pub fn id(&self) -> &LogId {
+        &self.id
+    }
+
+    /// Number of durably applied leaves.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// Stages `entries` as the next leaves into `batch` and returns their
+    /// indices. Call [`PersistentLog::commit_staged`] after the batch is
+    /// applied, or [`PersistentLog::discard_staged`] if it was not. Only one
+    /// stage may be pending at a time; a second call extends it.
+    pub fn stage(&mut self, entries: &[Vec<u8>], batch: &mut WriteBatch) -> Range<u64> {
+        let hasher = Blake3Hasher;
+        let (mut next, mut frontier) = self
+            .staged
+            .take()
+            .unwrap_or_else(|| (self.size, self.frontier.clone()));
+        let first = next;
+        for data in entries {
+            batch.put(Keyspace::LogLeaves, &leaf_key(&self.id, next), data);
+            let mut carry = hasher.hash_leaf(data);
+            next += 1;
+            // The left sibling a parent needs is the previous rightmost node
+            // of the level below, i.e. the frontier value this node replaces.
+            let mut left_sibling: Option<Digest> = None;
+            for (level, index) in completed_subtrees(next) {
+                if let Some(left) = left_sibling {
+                    carry = hasher.hash_children(&left, &carry);
+                }
+                batch.put(
+                    Keyspace::LogNodes,
+                    &node_key(&self.id, level, index),
+                    &carry,
+                );
+                let level = level as usize;
+                if frontier.len() <= level {
+                    frontier.resize(level + 1, None);
+                }
+                left_sibling = frontier[level].replace(carry);
+            }
+        }
+        self.staged = Some((next, frontier));
+        first..next
+    }
+
+    /// Confirms the staged leaves after their batch was applied.
+    pub fn commit_staged(&mut self) {
+        if let Some((size, frontier)) = self.staged.take() {
+            self.size = size;
+            self.frontier = frontier;
+        }
+    }
+
+    /// Forgets staged leaves whose batch was not applied.
+    pub fn discard_staged(&mut self) {
+        self.staged = None;
+    }
+
+    /// Appends `entries`, applies and flushes: the simple path for single writers.
+    pub fn append_durable(&mut self, entries: &[Vec<u8>]) -> Result<Range<u64>, LogError> {
+        let mut batch = WriteBatch::default();
+        let range = self.stage(entries, &mut batch);
+        match self.store.apply(batch).and_then(|()| self.store.flush()) {
+            Ok(()) => {
+                self.commit_staged();
+                Ok(range)
+            }
+            Err(e) => {
+                self.discard_staged();
+                Err(e.into())
+            }
+        }
+    }
+
+    /// The entry at `index`.
+    pub fn entry(&self, index: u64) -> Result<Vec<u8>, LogError> {
+        if index >= self.size {
+            return Err(MerkleError::IndexOutOfRange {
+                index,
+                size: self.size,
+            }
+            .into());
+        }
+        self.store
+            .get(Keyspace::LogLeaves, &leaf_key(&self.id, index))?
+            .ok_or_else(|| self.damaged(format!("leaf {index} missing")))
+    }
+
+    /// Up to `limit` entries starting at `start`, in order.
+    pub fn entries(&self, start: u64, limit: usize) -> Result<Vec<Vec<u8>>, LogError> {
+        let end = leaf_key(&self.id, self.size);
+        let pairs =
+            self.store
+                .range(Keyspace::LogLeaves, &leaf_key(&self.id, start), &end, limit)?;
+        Ok(pairs.into_iter().map(|(_, v)| v).collect())
+    }
+
+    /// The root of the first `size` leaves.
+    pub fn root(&self, size: u64) -> Result<Digest, LogError> {
+        root_at(&Blake3Hasher, self, size)
+    }
+
+    /// The inclusion proof of leaf `index` in the tree of `size` leaves.
+    pub fn inclusion_proof(&self, index: u64, size: u64) -> Result<Vec<Digest>, LogError> {
+        inclusion_proof(&Blake3Hasher, self, index, size)
+    }
+
+    /// The consistency proof from `old_size` to `new_size`.
+    pub fn consistency_proof(&self, old_size: u64, new_size: u64) -> Result<Vec<Digest>, LogError> {
+        consistency_proof(&Blake3Hasher, self, old_size, new_size)
+    }
+
+    fn read_node(&self, level: u32, index: u64) -> Result<Digest, LogError> {
+        let bytes = self
+            .store
+            .get(Keyspace::LogNodes, &node_key(&self.id, level, index))?
+            .ok_or_else(|| self.damaged(format!("subtree ({level}, {index}) missing")))?;
+        bytes
+            .as_slice()
+            .try_into()
+            .map_err(|_| self.damaged(format!("subtree ({level}, {index}) is not 32 bytes")))
+    }
+
+    fn damaged(&self, detail: String) -> LogError {
+        LogError::Damaged {
+            log: hex::encode(self.id),
+            detail,
+        }
+    }
+}
+
+impl HashStore for PersistentLog {
+    type Error = LogError;
+
+    fn leaf_count(&self) -> u64 {
+        self.size
+    }
+
+    fn subtree_hash(&self, level: u32, index: u64) -> Result<Digest, LogError> {
+        self.read_node(level, index)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{MemoryStore, SledStore};
+    use pbnode_protocol::merkle::{MemoryLog, verify_consistency, verify_inclusion};
+
+    fn entries(range: Range<u32>) -> Vec<Vec<u8>> {
+        range.map(|i| format!("entry {i}").into_bytes()).collect()
+    }
+
+    fn matches_reference(store: Arc<dyn KvStore>) {
+        let id = [7u8; 32];
+        let mut log = PersistentLog::open(store.clone(), id).unwrap();
+        let mut reference = MemoryLog::new(Blake3Hasher);
+        // Uneven batch sizes exercise staging across subtree boundaries.
+        let mut next = 0u32;
+        for batch_len in [1u32, 2, 3, 5, 8, 13, 1, 1, 30] {
+            let batch = entries(next..next + batch_len);
+            let range = log.append_durable(&batch).unwrap();
+            assert_eq!(range, u64::from(next)..u64::from(next + batch_len));
+            for e in &batch {
+                reference.append(e);
+            }
+            next += batch_len;
+        }
+        let n = u64::from(next);
+        for size in 1..=n {
+            assert_eq!(
+                log.root(size).unwrap(),
+                reference.root(size).unwrap(),
+                "root {size}"
+            );
+        }
+        let root = log.root(n).unwrap();
+        for index in [0, 1, n / 2, n - 1] {
+            let proof = log.inclusion_proof(index, n).unwrap();
+            let leaf = Blake3Hasher.hash_leaf(&log.entry(index).unwrap());
+            verify_inclusion(&Blake3Hasher, &leaf, index, n, &proof, &root).unwrap();
+        }
+        let old = log.root(10).unwrap();
+        let proof = log.consistency_proof(10, n).unwrap();
+        verify_consistency(&Blake3Hasher, 10, n, &old, &root, &proof).unwrap();
+        // Reopening restores size and frontier: further appends stay correct.
+        drop(log);
+        let mut log = PersistentLog::open(store, id).unwrap();
+        assert_eq!(log.size(), n);
+        log.append_durable(&entries(next..next + 7)).unwrap();
+        for e in entries(next..next + 7) {
+            reference.append(&e);
+        }
+        assert_eq!(log.root(n + 7).unwrap(), reference.root(n + 7).unwrap());
+        assert_eq!(log.entries(2, 3).unwrap(), entries(2..5));
+    }
+
+    #[test]
+    fn memory_backed_log_matches_the_reference_tree() {
+        matches_reference(Arc::new(MemoryStore::new()));
+    }
+
+    #[test]
+    fn sled_backed_log_matches_the_reference_tree() {
+        let dir = tempfile::tempdir().unwrap();
+        matches_reference(Arc::new(SledStore::open(dir.path()).unwrap()));
+    }
+
+    #[test]
+    fn discarded_stage_leaves_the_log_unchanged() {
+        let store: Arc<dyn KvStore> = Arc::new(MemoryStore::new());
+        let mut log = PersistentLog::open(store.clone(), [1; 32]).unwrap();
+        log.append_durable(&entries(0..3)).unwrap();
+        let mut batch = WriteBatch::default();
+        log.stage(&entries(3..9), &mut batch);
+        log.discard_staged();
+        assert_eq!(log.size(), 3);
+        let again = log.append_durable(&entries(3..4)).unwrap();
+        assert_eq!(again, 3..4);
+        let mut reference = MemoryLog::new(Blake3Hasher);
+        for e in entries(0..4) {
+            reference.append(&e);
+        }
+        assert_eq!(log.root(4).unwrap(), reference.root(4).unwrap());
+    }
+
+    #[test]
+    fn out_of_range_requests_are_errors_not_panics() {
+        let store: Arc<dyn KvStore> = Arc::new(MemoryStore::new());
+        let mut log = PersistentLog::open(store, [2; 32]).unwrap();
+        log.append_durable(&entries(0..5)).unwrap();
+        assert!(matches!(log.entry(5), Err(LogError::Merkle(_))));
+        assert!(log.root(6).is_err());
+        assert!(log.inclusion_proof(5, 5).is_err());
+        assert!(log.consistency_proof(4, 9).is_err());
+    }
+}
