@@ -7,6 +7,10 @@
 //! exchange format. See `protocol/README.md` for the byte-level specification.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod ballot;
+pub mod crypto;
 pub mod election;
 pub mod encoding;
+pub mod ids;
+pub mod objects;
 pub mod tally;

@@ -34,6 +34,7 @@
 
 mod de;
 mod error;
+pub mod fixed;
 mod ser;
 
 pub use de::Decoder;

@@ -276,7 +276,9 @@ impl ser::SerializeStruct for Compound<'_> {
     }
     fn skip_field(&mut self, key: &'static str) -> Result<(), EncodeError> {
         // A skipped field would make the decoder read the next field in its place.
-        Err(EncodeError::Custom(format!("field `{key}` cannot be skipped")))
+        Err(EncodeError::Custom(format!(
+            "field `{key}` cannot be skipped"
+        )))
     }
     fn end(self) -> Result<(), EncodeError> {
         self.finish()
@@ -294,7 +296,9 @@ impl ser::SerializeStructVariant for Compound<'_> {
         value.serialize(&mut *self.encoder)
     }
     fn skip_field(&mut self, key: &'static str) -> Result<(), EncodeError> {
-        Err(EncodeError::Custom(format!("field `{key}` cannot be skipped")))
+        Err(EncodeError::Custom(format!(
+            "field `{key}` cannot be skipped"
+        )))
     }
     fn end(self) -> Result<(), EncodeError> {
         self.finish()

@@ -43,16 +43,23 @@ fn sample() -> Sample {
 }
 
 const SAMPLE_HEX: &str = concat!(
-    "01",                 // flag
-    "07",                 // small
-    "0102030405060708",   // wide
-    "fffffffffffffffe",   // signed
-    "00000003" ,"68c3a9", // name: length 3, UTF-8 bytes
-    "00000002", "0001", "0203", // list
-    "01", "00000005",     // maybe
-    "09", "00000001", "78", // pair
-    "aabbcc",             // fixed array, no length
-    "00000003", "04",     // enum variant 3, field a
+    "01",               // flag
+    "07",               // small
+    "0102030405060708", // wide
+    "fffffffffffffffe", // signed
+    "00000003",
+    "68c3a9", // name: length 3, UTF-8 bytes
+    "00000002",
+    "0001",
+    "0203", // list
+    "01",
+    "00000005", // maybe
+    "09",
+    "00000001",
+    "78",     // pair
+    "aabbcc", // fixed array, no length
+    "00000003",
+    "04", // enum variant 3, field a
 );
 
 #[test]
@@ -65,7 +72,10 @@ fn sample_encodes_to_the_specified_bytes() {
 #[test]
 fn enum_variants_are_u32_index_then_payload() {
     assert_eq!(to_bytes(&Kind::Unit).unwrap(), [0, 0, 0, 0]);
-    assert_eq!(to_bytes(&Kind::Newtype(1)).unwrap(), [0, 0, 0, 1, 0, 0, 0, 1]);
+    assert_eq!(
+        to_bytes(&Kind::Newtype(1)).unwrap(),
+        [0, 0, 0, 1, 0, 0, 0, 1]
+    );
     assert_eq!(to_bytes(&Kind::Tuple(2, 3)).unwrap(), [0, 0, 0, 2, 2, 3]);
     assert!(matches!(
         from_bytes::<Kind>(&[0, 0, 0, 4]),
