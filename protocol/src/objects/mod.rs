@@ -39,6 +39,26 @@ pub use proposal::{
 pub use tally::{CheckpointRef, ProjectTotal, Tally, TallyId};
 pub use vote::{Ballot, BallotId, Choice};
 
+/// The type tag of every [`crate::crypto::Signable`] type of the protocol.
+/// Distinct, and none is in [`crate::crypto::RESERVED_TYPES`].
+pub const OBJECT_TYPES: &[&str] = &[
+    <Jurisdiction as crate::crypto::Signable>::TYPE,
+    <ProcessDef as crate::crypto::Signable>::TYPE,
+    <PhaseChange as crate::crypto::Signable>::TYPE,
+    <Proposal as crate::crypto::Signable>::TYPE,
+    <ProposalStatusChange as crate::crypto::Signable>::TYPE,
+    <VoterCredential as crate::crypto::Signable>::TYPE,
+    <Ballot as crate::crypto::Signable>::TYPE,
+    <crate::ballot::BallotCommitment as crate::crypto::Signable>::TYPE,
+    <crate::ballot::BallotOpening as crate::crypto::Signable>::TYPE,
+    <BallotOpened as crate::crypto::Signable>::TYPE,
+    <crate::ballot::WithheldOpeningProof as crate::crypto::Signable>::TYPE,
+    <Close as crate::crypto::Signable>::TYPE,
+    <Tally as crate::crypto::Signable>::TYPE,
+    <Aggregate as crate::crypto::Signable>::TYPE,
+    <LogEntry as crate::crypto::Signable>::TYPE,
+];
+
 /// True when `items` is strictly increasing by `key` (sorted, no duplicates).
 pub(crate) fn strictly_sorted_by<T, K: Ord>(items: &[T], key: impl Fn(&T) -> K) -> bool {
     items.windows(2).all(|pair| key(&pair[0]) < key(&pair[1]))
