@@ -107,3 +107,36 @@ fn type_tags_are_distinct_unreserved_and_unambiguous() {
         );
     }
 }
+
+/// An edit to a valid encoding: flip, insert or delete one byte, or truncate.
+fn mutate(bytes: &mut Vec<u8>, op: u8, at: Index, byte: u8) {
+    let i = at.index(bytes.len());
+    match op {
+        0 => bytes[i] ^= byte | 1,
+        1 => bytes.insert(i, byte),
+        2 => {
+            bytes.remove(i);
+        }
+        _ => bytes.truncate(i),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(CASES))]
+
+    /// The decoder never panics on damaged input, and whatever it accepts
+    /// re-encodes to exactly the same bytes (one value, one encoding).
+    #[test]
+    fn damaged_log_entries_are_rejected_or_canonical(
+        entry in s::log_entry(),
+        op in 0..4u8,
+        at in any::<Index>(),
+        byte in any::<u8>(),
+    ) {
+        let mut bytes = entry.leaf_data().unwrap();
+        mutate(&mut bytes, op, at, byte);
+        if let Ok(decoded) = from_bytes::<pbnode_protocol::objects::LogEntry>(&bytes) {
+            prop_assert_eq!(decoded.leaf_data().unwrap(), bytes);
+        }
+    }
+}
