@@ -90,7 +90,7 @@ impl PublicKey {
         if key.is_weak() {
             return Err(KeyError::Weak);
         }
-        if key.to_edwards().compress().to_bytes() != *bytes {
+        if !y_is_canonical(bytes) {
             return Err(KeyError::NonCanonical);
         }
         Ok(PublicKey { bytes: *bytes, key })
@@ -120,6 +120,16 @@ impl PublicKey {
             .verify_strict(&message, &signature)
             .map_err(|_| SignatureError::Invalid)
     }
+}
+
+/// True when the little-endian y coordinate (sign bit masked) is below
+/// p = 2^255 - 19. A byte check, far cheaper than re-compressing the point.
+/// (The other non-canonical form, x = 0 with the sign bit set, only occurs
+/// for small-order points, which are refused as weak.)
+fn y_is_canonical(bytes: &[u8; 32]) -> bool {
+    let top = bytes[31] & 0x7f;
+    let middle_all_ones = bytes[1..31].iter().all(|b| *b == 0xff);
+    !(top == 0x7f && middle_all_ones && bytes[0] >= 0xed)
 }
 
 impl PartialEq for PublicKey {

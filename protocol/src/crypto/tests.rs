@@ -99,3 +99,23 @@ fn batch_verification_names_the_bad_items() {
     assert_eq!(verify_batch(&items), Err(vec![2, 5]));
     assert_eq!(verify_batch(&[]), Ok(()));
 }
+
+#[test]
+fn canonical_y_check_has_its_boundary_at_p() {
+    // p = 2^255 - 19 little-endian: ed ff .. ff 7f.
+    let mut p = [0xffu8; 32];
+    p[0] = 0xed;
+    p[31] = 0x7f;
+    assert!(!y_is_canonical(&p));
+    let mut below = p;
+    below[0] = 0xec;
+    assert!(y_is_canonical(&below));
+    let mut sign_bit_set = below;
+    sign_bit_set[31] = 0xff;
+    assert!(
+        y_is_canonical(&sign_bit_set),
+        "the sign bit is not part of y"
+    );
+    sign_bit_set[0] = 0xee;
+    assert!(!y_is_canonical(&sign_bit_set));
+}
