@@ -30,7 +30,7 @@ pub use log_entry::{BallotOpened, Close, LogEntry};
 pub use phase::{Phase, PhaseChange, PhaseSchedule};
 pub use process::{
     District, Eligibility, LocalizedText, Money, ProcessDef, ProcessDefError, ProcessId, RuleRef,
-    WitnessPolicy,
+    Witness, WitnessPolicy,
 };
 pub use process_format::BallotFormat;
 pub use proposal::{

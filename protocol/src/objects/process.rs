@@ -60,11 +60,21 @@ pub struct Eligibility {
     pub census: String,
 }
 
-/// The witnesses that must cosign checkpoints: `threshold` of `keys`.
+/// A witness: a peer node that cosigns this process's checkpoints.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Witness {
+    /// The witness's C2SP note key name (its verifier-key name, e.g.
+    /// `witness.gdynia.example`), needed to check its cosignature lines.
+    pub name: String,
+    /// Its Ed25519 cosigning key.
+    pub key: PublicKey,
+}
+
+/// The witnesses that must cosign checkpoints: `threshold` of `witnesses`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WitnessPolicy {
-    /// Witness public keys, sorted, no duplicates.
-    pub keys: Vec<PublicKey>,
+    /// The witnesses, sorted by key, no key twice.
+    pub witnesses: Vec<Witness>,
     /// How many distinct witnesses must cosign (k of n).
     pub threshold: u32,
 }
@@ -121,8 +131,8 @@ pub enum ProcessDefError {
     /// The ballot format's bounds are contradictory.
     #[error("ballot format bounds are inconsistent")]
     InconsistentFormat,
-    /// Witness keys are not sorted or repeat.
-    #[error("witness keys must be sorted and distinct")]
+    /// Witnesses are not sorted by key or a key repeats.
+    #[error("witnesses must be sorted by key, keys distinct")]
     WitnessesNotSorted,
     /// The witness threshold exceeds the number of witnesses.
     #[error("witness threshold {threshold} exceeds the {count} witnesses")]
@@ -155,10 +165,10 @@ impl ProcessDef {
         if !self.ballot_format.is_consistent() {
             return Err(ProcessDefError::InconsistentFormat);
         }
-        if !strictly_sorted_by(&self.witnesses.keys, |k| *k) {
+        if !strictly_sorted_by(&self.witnesses.witnesses, |w| w.key) {
             return Err(ProcessDefError::WitnessesNotSorted);
         }
-        let count = self.witnesses.keys.len();
+        let count = self.witnesses.witnesses.len();
         if usize::try_from(self.witnesses.threshold).map_or(true, |t| t > count) {
             return Err(ProcessDefError::ThresholdTooHigh {
                 threshold: self.witnesses.threshold,

@@ -1,7 +1,7 @@
 //! Fixed sample objects: the golden vectors and the ballot tests use them.
 
 use pbnode_protocol::ballot::{BallotCommitment, BallotOpening, Nonce, WithheldOpeningProof};
-use pbnode_protocol::crypto::{PublicKey, Signable, SigningKey};
+use pbnode_protocol::crypto::{Signable, SigningKey};
 use pbnode_protocol::ids::Digest;
 use pbnode_protocol::objects::*;
 
@@ -34,10 +34,16 @@ pub fn region() -> Jurisdiction {
 pub const VOTING_OPENS: u64 = 1_800_000_000;
 pub const VOTING_CLOSES: u64 = 1_801_000_000;
 
-fn sorted_keys(seeds: &[u8]) -> Vec<PublicKey> {
-    let mut keys: Vec<PublicKey> = seeds.iter().map(|s| key(*s).public_key()).collect();
-    keys.sort();
-    keys
+fn witnesses(seeds: &[u8]) -> Vec<Witness> {
+    let mut witnesses: Vec<Witness> = seeds
+        .iter()
+        .map(|s| Witness {
+            name: format!("witness-{s}.pbnode.example"),
+            key: key(*s).public_key(),
+        })
+        .collect();
+    witnesses.sort_by_key(|w| w.key);
+    witnesses
 }
 
 pub fn process_with(format: BallotFormat) -> ProcessDef {
@@ -88,7 +94,7 @@ pub fn process_with(format: BallotFormat) -> ProcessDef {
             census: "gdansk-census-2026-10-01".into(),
         },
         witnesses: WitnessPolicy {
-            keys: sorted_keys(&[2, 3, 4]),
+            witnesses: witnesses(&[2, 3, 4]),
             threshold: 2,
         },
         members: vec![],

@@ -108,8 +108,12 @@ pub fn process_def() -> impl Strategy<Value = ProcessDef> {
         }),
         0..3,
     );
-    let witnesses = (vec(public_key(), 0..3), any::<u32>())
-        .prop_map(|(keys, threshold)| WitnessPolicy { keys, threshold });
+    let witness = (text(), public_key()).prop_map(|(name, key)| Witness { name, key });
+    let witnesses =
+        (vec(witness, 0..3), any::<u32>()).prop_map(|(witnesses, threshold)| WitnessPolicy {
+            witnesses,
+            threshold,
+        });
     (
         (text(), id(), texts, any::<u64>(), text(), districts),
         (schedule(), ballot_format(), text(), text(), text()),
