@@ -7,7 +7,12 @@
 //! exchange format. See `protocol/README.md` for the byte-level specification.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod ballot;
+pub mod crypto;
 pub mod election;
+pub mod encoding;
+pub mod ids;
 pub mod merkle;
 pub mod note;
+pub mod objects;
 pub mod tally;
