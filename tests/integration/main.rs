@@ -1,1 +1,3 @@
 //! The one integration test binary: every end-to-end test is a module here.
+
+mod tally_reference;

@@ -1,10 +1,223 @@
-//! PLACEHOLDER: replaced by the real implementation before landing.
-use super::{Outcome, TallyError, TieBreak};
-use crate::election::Election;
-/// Placeholder.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct PhragmenExplanation {}
-/// Placeholder.
-pub fn sequential_phragmen(_e: &Election, _t: TieBreak) -> Result<Outcome, TallyError> {
-    Err(TallyError::InvalidElection("not implemented".into()))
+//! Sequential Phragmén for approval ballots, as pabutools 1.2.3
+//! `sequential_phragmen` computes it.
+//!
+//! Every voter carries a load, initially 0. Funding project `p` would raise
+//! the load of each of its approvers to `(sum of their loads + cost(p)) /
+//! approvals(p)`; each round funds the project with the smallest such new
+//! load and sets its approvers' loads to it. The rule stops at the first
+//! round whose smallest-load projects include one that no longer fits in the
+//! budget: it does not skip it. Projects costing more than the whole budget
+//! are never considered. A project nobody approves has an infinite load, so
+//! such projects come last (and stop the rule if one of them does not fit).
+
+use super::exact::{serialize_money, serialize_money_option};
+use super::satisfaction::supporter_counts;
+use super::{Explanation, Outcome, Rule, TallyError, TieBreak, validate};
+use crate::election::{Election, Money};
+use num_bigint::BigInt;
+use num_traits::Zero;
+use serde::Serialize;
+use std::cmp::Ordering;
+
+/// Why sequential Phragmén funded what it funded.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PhragmenExplanation {
+    /// Funded projects in the order they were funded.
+    pub rounds: Vec<PhragmenRound>,
+    /// Why the rule stopped before every project was funded, if it did.
+    pub stop: Option<PhragmenStop>,
+    /// Projects never considered because they cost more than the whole budget.
+    pub over_budget: Vec<String>,
+}
+
+/// One funded project.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PhragmenRound {
+    /// The project id.
+    pub id: String,
+    /// Its cost.
+    #[serde(serialize_with = "serialize_money")]
+    pub cost: Money,
+    /// Its number of approvals.
+    pub approvals: u64,
+    /// The load of each of its approvers once it was funded; `null` (infinite)
+    /// for a project nobody approves.
+    #[serde(serialize_with = "serialize_money_option")]
+    pub load: Option<Money>,
+}
+
+/// The round at which the rule stopped.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PhragmenStop {
+    /// A project with the smallest new load that does not fit.
+    pub id: String,
+    /// Its cost.
+    #[serde(serialize_with = "serialize_money")]
+    pub cost: Money,
+    /// The budget left, which is less than that cost.
+    #[serde(serialize_with = "serialize_money")]
+    pub remaining: Money,
+}
+
+/// `phragmen`: sequential Phragmén, stopping at the first winner that does not fit.
+pub fn sequential_phragmen(election: &Election, tie: TieBreak) -> Result<Outcome, TallyError> {
+    validate(election)?;
+    if !election.vote_type.is_approval() {
+        return Err(TallyError::RuleNotApplicable {
+            rule: Rule::Phragmen.name(),
+            vote_type: election.vote_type.as_str(),
+        });
+    }
+    let n = election.projects.len();
+    let approvals = supporter_counts(election);
+    let mut supporters: Vec<Vec<u32>> = vec![Vec::new(); n];
+    for (v, voter) in election.voters.iter().enumerate() {
+        for &p in &voter.choices {
+            supporters[p as usize].push(v as u32);
+        }
+    }
+    let (mut remaining_projects, over_budget): (Vec<usize>, Vec<usize>) =
+        (0..n).partition(|&p| election.projects[p].cost <= election.budget);
+    remaining_projects
+        .sort_by(|&a, &b| tie.cmp_ids(&election.projects[a].id, &election.projects[b].id));
+
+    // Voters' loads take few distinct values (one per round), so each voter
+    // holds the index of its load in `loads`, and each project the sum of its
+    // approvers' loads.
+    let mut loads: Vec<Money> = vec![Money::zero()];
+    let mut load_of_voter = vec![0u32; election.voters.len()];
+    let mut load_sum: Vec<Money> = vec![Money::zero(); n];
+    let mut spent = Money::zero();
+    let mut rounds = Vec::new();
+    let mut selected = Vec::new();
+    let mut stop = None;
+    let mut touched_count = vec![0u64; n];
+
+    while !remaining_projects.is_empty() {
+        // The smallest new load (None = infinite) and the projects reaching it,
+        // in tie-breaking order since `remaining_projects` is kept in that order.
+        let new_load = |p: usize| -> Option<Money> {
+            (approvals[p] > 0).then(|| {
+                (&load_sum[p] + &election.projects[p].cost)
+                    / Money::from_integer(BigInt::from(approvals[p]))
+            })
+        };
+        let mut best: Option<Option<Money>> = None;
+        let mut tied: Vec<usize> = Vec::new();
+        for &p in &remaining_projects {
+            let load = new_load(p);
+            let order = match &best {
+                None => Ordering::Less,
+                Some(b) => cmp_load(&load, b),
+            };
+            match order {
+                Ordering::Less => {
+                    best = Some(load);
+                    tied.clear();
+                    tied.push(p);
+                }
+                Ordering::Equal => tied.push(p),
+                Ordering::Greater => {}
+            }
+        }
+        let Some(best) = best else { break };
+        let remaining_budget = &election.budget - &spent;
+        if let Some(&p) = tied
+            .iter()
+            .find(|&&p| election.projects[p].cost > remaining_budget)
+        {
+            stop = Some(PhragmenStop {
+                id: election.projects[p].id.clone(),
+                cost: election.projects[p].cost.clone(),
+                remaining: remaining_budget,
+            });
+            break;
+        }
+        let winner = tied[0];
+        selected.push(winner);
+        remaining_projects.retain(|&p| p != winner);
+        spent += &election.projects[winner].cost;
+        if let Some(load) = &best {
+            raise_loads(
+                election,
+                &supporters[winner],
+                load,
+                &mut loads,
+                &mut load_of_voter,
+                &mut load_sum,
+                &mut touched_count,
+            );
+        }
+        rounds.push(PhragmenRound {
+            id: election.projects[winner].id.clone(),
+            cost: election.projects[winner].cost.clone(),
+            approvals: approvals[winner],
+            load: best,
+        });
+    }
+    Ok(Outcome {
+        rule: Rule::Phragmen,
+        selected,
+        total_cost: spent,
+        explanation: Explanation::Phragmen(PhragmenExplanation {
+            rounds,
+            stop,
+            over_budget: over_budget
+                .iter()
+                .map(|&p| election.projects[p].id.clone())
+                .collect(),
+        }),
+    })
+}
+
+/// Orders loads where `None` is infinite.
+fn cmp_load(a: &Option<Money>, b: &Option<Money>) -> Ordering {
+    match (a, b) {
+        (Some(a), Some(b)) => a.cmp(b),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+}
+
+/// Sets the load of every approver of the funded project to `load`, keeping
+/// each project's sum of approver loads up to date. Approvers are grouped by
+/// their old load so the inner loop only counts (integers), and each project
+/// gets one exact update per old load value.
+fn raise_loads(
+    election: &Election,
+    approvers: &[u32],
+    load: &Money,
+    loads: &mut Vec<Money>,
+    load_of_voter: &mut [u32],
+    load_sum: &mut [Money],
+    count: &mut [u64],
+) {
+    let new_index = loads.len() as u32;
+    loads.push(load.clone());
+    let mut by_old: Vec<(u32, u32)> = approvers
+        .iter()
+        .map(|&v| (load_of_voter[v as usize], v))
+        .collect();
+    by_old.sort_unstable();
+    let mut touched: Vec<usize> = Vec::new();
+    for group in by_old.chunk_by(|a, b| a.0 == b.0) {
+        let old = group[0].0;
+        for &(_, v) in group {
+            for &q in &election.voters[v as usize].choices {
+                let q = q as usize;
+                if count[q] == 0 {
+                    touched.push(q);
+                }
+                count[q] += 1;
+            }
+            load_of_voter[v as usize] = new_index;
+        }
+        let delta = load - &loads[old as usize];
+        for &q in &touched {
+            load_sum[q] += &delta * Money::from_integer(BigInt::from(count[q]));
+            count[q] = 0;
+        }
+        touched.clear();
+    }
 }
