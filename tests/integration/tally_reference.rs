@@ -146,3 +146,68 @@ fn poznan_2024_funded_the_greedy_outcome() {
 fn czestochowa_2024_funded_the_greedy_by_points_outcome() {
     reproduces_city("Poland_Czestochowa_2024.pb", Rule::GreedyScore);
 }
+
+/// Small random elections built to tie (`scripts/gen-tie-fixtures.py`): each
+/// rule must break ties as pabutools does, both with the default order
+/// (smallest id first) and with the reverse order (largest id first).
+#[test]
+fn tie_breaking_matches_pabutools_both_ways() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/ties");
+    let text = std::fs::read_to_string(dir.join("expected.json")).unwrap();
+    let expected: Value = serde_json::from_str(&text).unwrap();
+    let rules = rules_under_test();
+    let mut checked = 0;
+    let mut tie_sensitive_checked = 0;
+    let mut failures = Vec::new();
+    for (file, info) in expected["files"].as_object().unwrap() {
+        let bytes = std::fs::read(dir.join(file)).unwrap();
+        let election = parse_bytes(&bytes).unwrap_or_else(|e| panic!("{file}: {e}"));
+        for (rule_name, reference) in info["rules"].as_object().unwrap() {
+            let rule = Rule::parse(rule_name).unwrap();
+            if !rules.contains(&rule) {
+                continue;
+            }
+            checked += 1;
+            if rule == Rule::MaxWelfare {
+                if let Err(why) = check(&election, rule, reference) {
+                    failures.push(format!("{file} / {rule_name}: {why}"));
+                }
+                continue;
+            }
+            if reference["tie_sensitive"] == true {
+                tie_sensitive_checked += 1;
+            }
+            for (tie, key) in [
+                (TieBreak::SmallestId, "selected"),
+                (TieBreak::LargestId, "selected_reversed"),
+            ] {
+                let theirs = strings(&reference[key]);
+                match tally(rule, &election, tie) {
+                    Ok(outcome) => {
+                        let ours = outcome.selected_ids_sorted(&election);
+                        if ours != theirs {
+                            failures.push(format!(
+                                "{file} / {rule_name} / {tie:?}: {}",
+                                difference(&ours, &theirs)
+                            ));
+                        }
+                    }
+                    Err(e) => failures.push(format!("{file} / {rule_name} / {tie:?}: error: {e}")),
+                }
+            }
+        }
+    }
+    assert!(checked > 0, "no (file, rule) pair selected");
+    // The fixtures are only worth something if reversing the order changes outcomes.
+    let all_rules = std::env::var("PBNODE_RULES").map_or(true, |v| v.trim().is_empty());
+    assert!(
+        !all_rules || tie_sensitive_checked >= 20,
+        "only {tie_sensitive_checked} tie-sensitive cases"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} tie-breaking differences from pabutools:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
