@@ -10,6 +10,8 @@ pub mod greedy;
 pub mod max_welfare;
 pub mod mes;
 pub mod phragmen;
+#[cfg(test)]
+mod proptests;
 pub mod satisfaction;
 
 use crate::election::{Election, Money, VoteType};
