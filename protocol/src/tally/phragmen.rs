@@ -15,7 +15,8 @@ use super::satisfaction::supporter_counts;
 use super::{Explanation, Outcome, Rule, TallyError, TieBreak, validate};
 use crate::election::{Election, Money};
 use num_bigint::BigInt;
-use num_traits::Zero;
+use num_integer::Integer;
+use num_traits::{One, Zero};
 use serde::Serialize;
 use std::cmp::Ordering;
 
@@ -81,38 +82,24 @@ pub fn sequential_phragmen(election: &Election, tie: TieBreak) -> Result<Outcome
     remaining_projects
         .sort_by(|&a, &b| tie.cmp_ids(&election.projects[a].id, &election.projects[b].id));
 
-    // Voters' loads take few distinct values (one per round), so each voter
-    // holds the index of its load in `loads`, and each project the sum of its
-    // approvers' loads.
-    let mut loads: Vec<Money> = vec![Money::zero()];
-    let mut load_of_voter = vec![0u32; election.voters.len()];
-    let mut load_sum: Vec<Money> = vec![Money::zero(); n];
+    let mut ledger = Ledger::new(election, &supporters);
     let mut spent = Money::zero();
     let mut rounds = Vec::new();
     let mut selected = Vec::new();
     let mut stop = None;
-    let mut touched_count = vec![0u64; n];
 
     while !remaining_projects.is_empty() {
-        // The smallest new load (None = infinite) and the projects reaching it,
-        // in tie-breaking order since `remaining_projects` is kept in that order.
-        let new_load = |p: usize| -> Option<Money> {
-            (approvals[p] > 0).then(|| {
-                (&load_sum[p] + &election.projects[p].cost)
-                    / Money::from_integer(BigInt::from(approvals[p]))
-            })
-        };
-        let mut best: Option<Option<Money>> = None;
+        // The projects with the smallest new load, in tie-breaking order since
+        // `remaining_projects` is kept in that order. Unapproved projects have
+        // an infinite load: they only come up when nothing else is left.
         let mut tied: Vec<usize> = Vec::new();
         for &p in &remaining_projects {
-            let load = new_load(p);
-            let order = match &best {
+            let order = match tied.first() {
                 None => Ordering::Less,
-                Some(b) => cmp_load(&load, b),
+                Some(&best) => ledger.cmp_new_load(p, best, &approvals),
             };
             match order {
                 Ordering::Less => {
-                    best = Some(load);
                     tied.clear();
                     tied.push(p);
                 }
@@ -120,7 +107,7 @@ pub fn sequential_phragmen(election: &Election, tie: TieBreak) -> Result<Outcome
                 Ordering::Greater => {}
             }
         }
-        let Some(best) = best else { break };
+        let Some(&winner) = tied.first() else { break };
         let remaining_budget = &election.budget - &spent;
         if let Some(&p) = tied
             .iter()
@@ -133,26 +120,16 @@ pub fn sequential_phragmen(election: &Election, tie: TieBreak) -> Result<Outcome
             });
             break;
         }
-        let winner = tied[0];
         selected.push(winner);
         remaining_projects.retain(|&p| p != winner);
         spent += &election.projects[winner].cost;
-        if let Some(load) = &best {
-            raise_loads(
-                election,
-                &supporters[winner],
-                load,
-                &mut loads,
-                &mut load_of_voter,
-                &mut load_sum,
-                &mut touched_count,
-            );
-        }
+        let load =
+            (approvals[winner] > 0).then(|| ledger.fund(election, winner, approvals[winner]));
         rounds.push(PhragmenRound {
             id: election.projects[winner].id.clone(),
             cost: election.projects[winner].cost.clone(),
             approvals: approvals[winner],
-            load: best,
+            load,
         });
     }
     Ok(Outcome {
@@ -170,55 +147,108 @@ pub fn sequential_phragmen(election: &Election, tie: TieBreak) -> Result<Outcome
     })
 }
 
-/// Orders loads where `None` is infinite.
-fn cmp_load(a: &Option<Money>, b: &Option<Money>) -> Ordering {
-    match (a, b) {
-        (Some(a), Some(b)) => a.cmp(b),
-        (Some(_), None) => Ordering::Less,
-        (None, Some(_)) => Ordering::Greater,
-        (None, None) => Ordering::Equal,
-    }
+/// Voters' loads, exactly, without a rational reduction per operation.
+///
+/// Costs are scaled to integers (by `cost_scale`), and every load is an
+/// integer numerator over one common denominator `denominator`, which grows
+/// as rounds need it. Voters' loads take one value per round, so each voter
+/// holds the index of its load value, and each project the sum of its
+/// approvers' load numerators. Comparing two projects' new loads
+/// `(sum + cost·D) / (approvals·D)` is then two integer products.
+struct Ledger<'a> {
+    supporters: &'a [Vec<u32>],
+    cost_scale: BigInt,
+    costs: Vec<BigInt>,
+    denominator: BigInt,
+    values: Vec<BigInt>,
+    load_of_voter: Vec<u32>,
+    sums: Vec<BigInt>,
+    count: Vec<u64>,
 }
 
-/// Sets the load of every approver of the funded project to `load`, keeping
-/// each project's sum of approver loads up to date. Approvers are grouped by
-/// their old load so the inner loop only counts (integers), and each project
-/// gets one exact update per old load value.
-fn raise_loads(
-    election: &Election,
-    approvers: &[u32],
-    load: &Money,
-    loads: &mut Vec<Money>,
-    load_of_voter: &mut [u32],
-    load_sum: &mut [Money],
-    count: &mut [u64],
-) {
-    let new_index = loads.len() as u32;
-    loads.push(load.clone());
-    let mut by_old: Vec<(u32, u32)> = approvers
-        .iter()
-        .map(|&v| (load_of_voter[v as usize], v))
-        .collect();
-    by_old.sort_unstable();
-    let mut touched: Vec<usize> = Vec::new();
-    for group in by_old.chunk_by(|a, b| a.0 == b.0) {
-        let old = group[0].0;
-        for &(_, v) in group {
-            for &q in &election.voters[v as usize].choices {
-                let q = q as usize;
-                if count[q] == 0 {
-                    touched.push(q);
-                }
-                count[q] += 1;
+impl<'a> Ledger<'a> {
+    fn new(election: &Election, supporters: &'a [Vec<u32>]) -> Self {
+        let cost_scale = election
+            .projects
+            .iter()
+            .fold(BigInt::one(), |acc, p| acc.lcm(p.cost.denom()));
+        let costs = election
+            .projects
+            .iter()
+            .map(|p| (&p.cost * Money::from_integer(cost_scale.clone())).to_integer())
+            .collect();
+        Ledger {
+            supporters,
+            cost_scale,
+            costs,
+            denominator: BigInt::one(),
+            values: vec![BigInt::zero()],
+            load_of_voter: vec![0; election.voters.len()],
+            sums: vec![BigInt::zero(); election.projects.len()],
+            count: vec![0; election.projects.len()],
+        }
+    }
+
+    /// The numerator of project `p`'s new load over `approvals[p] · denominator`.
+    fn new_load_numerator(&self, p: usize) -> BigInt {
+        &self.sums[p] + &self.costs[p] * &self.denominator
+    }
+
+    /// Compares the new loads of two projects (no approvals = infinite).
+    fn cmp_new_load(&self, p: usize, q: usize, approvals: &[u64]) -> Ordering {
+        match (approvals[p], approvals[q]) {
+            (0, 0) => Ordering::Equal,
+            (0, _) => Ordering::Greater,
+            (_, 0) => Ordering::Less,
+            (ap, aq) => (self.new_load_numerator(p) * BigInt::from(aq))
+                .cmp(&(self.new_load_numerator(q) * BigInt::from(ap))),
+        }
+    }
+
+    /// Funds `winner`: its approvers' loads become its new load, which is returned.
+    fn fund(&mut self, election: &Election, winner: usize, approvals: u64) -> Money {
+        let numerator = self.new_load_numerator(winner);
+        let approvals = BigInt::from(approvals);
+        let g = numerator.gcd(&approvals);
+        let (numerator, factor) = (numerator / &g, approvals / &g);
+        // The new load is numerator / (factor · D): move everything to the
+        // denominator factor · D.
+        if !factor.is_one() {
+            self.denominator *= &factor;
+            for v in self.values.iter_mut().chain(self.sums.iter_mut()) {
+                *v *= &factor;
             }
-            load_of_voter[v as usize] = new_index;
         }
-        let delta = load - &loads[old as usize];
-        for &q in &touched {
-            load_sum[q] += &delta * Money::from_integer(BigInt::from(count[q]));
-            count[q] = 0;
+        let new_index = self.values.len() as u32;
+        self.values.push(numerator.clone());
+        let mut by_old: Vec<(u32, u32)> = self.supporters[winner]
+            .iter()
+            .map(|&v| (self.load_of_voter[v as usize], v))
+            .collect();
+        by_old.sort_unstable();
+        let mut touched: Vec<usize> = Vec::new();
+        // Group approvers by old load: the inner loop only counts, and each
+        // project gets one exact update per old load value.
+        for group in by_old.chunk_by(|a, b| a.0 == b.0) {
+            let old = group[0].0;
+            for &(_, v) in group {
+                for &q in &election.voters[v as usize].choices {
+                    let q = q as usize;
+                    if self.count[q] == 0 {
+                        touched.push(q);
+                    }
+                    self.count[q] += 1;
+                }
+                self.load_of_voter[v as usize] = new_index;
+            }
+            let delta = &numerator - &self.values[old as usize];
+            for &q in &touched {
+                self.sums[q] += &delta * BigInt::from(self.count[q]);
+                self.count[q] = 0;
+            }
+            touched.clear();
         }
-        touched.clear();
+        Money::new(numerator, &self.denominator * &self.cost_scale)
     }
 }
 
