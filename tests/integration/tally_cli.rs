@@ -147,3 +147,37 @@ fn unknown_or_inapplicable_rule_exits_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("does not apply to cumulative"));
 }
+
+#[test]
+fn rule_all_runs_every_rule_that_applies() {
+    // Ordinal ballots: no phragmen (approval only), greedy_score (points) or max_welfare.
+    // Needs the MES family, which lands with the `feat-mes` branch.
+    let file = data("US_Stanford_Dataset_Merced_Peoples_Budget_Ballot_2019_vote_rankings.pb");
+    let out = run(&["--rule", "all"], &file);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            "greedy",
+            "mes",
+            "mes_add1",
+            "mes_add1_greedy",
+            "mes_add1_comparison",
+            "mes_exh"
+        ]
+    );
+    for report in json.as_array().unwrap() {
+        assert!(report["total_cost"].as_str().is_some(), "{report}");
+    }
+}
