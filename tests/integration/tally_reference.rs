@@ -2,9 +2,10 @@
 //! (`tests/data/pabulib/expected.json`), and against what cities actually
 //! funded where their rule is known.
 //!
-//! Every (file, rule) pair with status `ok` is run; failures are collected and
-//! reported together. `PBNODE_RULES=greedy,phragmen` restricts the rules while
-//! developing; by default every rule is checked.
+//! Every (file, rule) pair with status `ok` is run, one test per rule; a
+//! rule's failures are collected and reported together.
+//! `PBNODE_RULES=greedy,phragmen` restricts the rules while developing; by
+//! default every rule is checked.
 
 use pbnode_protocol::election::{Election, Money};
 use pbnode_protocol::pabulib::{parse_bytes, parse_money};
@@ -89,33 +90,79 @@ fn check(election: &Election, rule: Rule, reference: &Value) -> Result<(), Strin
     Ok(())
 }
 
-#[test]
-fn every_reference_outcome_of_pabutools() {
+/// Checks every (file, `rule`) pair with status `ok` against pabutools and
+/// reports all differences at once.
+fn reference_outcomes_of(rule: Rule) {
+    if !rules_under_test().contains(&rule) {
+        return;
+    }
     let expected = expected();
-    let rules = rules_under_test();
     let mut checked = 0;
     let mut failures = Vec::new();
     for (file, info) in expected["files"].as_object().unwrap() {
-        let election = load(file);
-        for (rule_name, reference) in info["rules"].as_object().unwrap() {
-            let rule = Rule::parse(rule_name)
-                .unwrap_or_else(|| panic!("unknown rule {rule_name} in expected.json"));
-            if reference["status"] != "ok" || !rules.contains(&rule) {
-                continue;
-            }
-            checked += 1;
-            if let Err(why) = check(&election, rule, reference) {
-                failures.push(format!("{file} / {rule_name}: {why}"));
-            }
+        let reference = &info["rules"][rule.name()];
+        if reference["status"] != "ok" {
+            continue;
+        }
+        checked += 1;
+        if let Err(why) = check(&load(file), rule, reference) {
+            failures.push(format!("{file} / {}: {why}", rule.name()));
         }
     }
-    assert!(checked > 0, "no (file, rule) pair selected");
+    assert!(checked > 0, "expected.json has no {} outcome", rule.name());
     assert!(
         failures.is_empty(),
-        "{} of {checked} (file, rule) pairs differ from pabutools:\n{}",
+        "{} of {checked} files differ from pabutools for {}:\n{}",
         failures.len(),
+        rule.name(),
         failures.join("\n")
     );
+}
+
+/// One test per rule, so rules run in parallel and a failure names its rule.
+macro_rules! reference_tests {
+    ($($test:ident => $rule:expr),* $(,)?) => {
+        $(
+            #[test]
+            fn $test() {
+                reference_outcomes_of($rule);
+            }
+        )*
+    };
+}
+
+reference_tests! {
+    pabutools_reference_greedy => Rule::Greedy,
+    pabutools_reference_greedy_score => Rule::GreedyScore,
+    pabutools_reference_phragmen => Rule::Phragmen,
+    pabutools_reference_max_welfare => Rule::MaxWelfare,
+    pabutools_reference_mes => Rule::Mes,
+    pabutools_reference_mes_add1 => Rule::MesAdd1,
+    pabutools_reference_mes_add1_greedy => Rule::MesAdd1Greedy,
+    pabutools_reference_mes_exh => Rule::MesExh,
+}
+
+#[test]
+fn every_rule_of_expected_json_has_a_reference_test() {
+    let expected = expected();
+    for info in expected["files"].as_object().unwrap().values() {
+        for rule in info["rules"].as_object().unwrap().keys() {
+            assert!(
+                [
+                    "greedy",
+                    "greedy_score",
+                    "phragmen",
+                    "max_welfare",
+                    "mes",
+                    "mes_add1",
+                    "mes_add1_greedy",
+                    "mes_exh"
+                ]
+                .contains(&rule.as_str()),
+                "expected.json has rule {rule} that no test checks"
+            );
+        }
+    }
 }
 
 /// A city's real selection (the file's `selected` column) reproduced by a rule.
