@@ -2,3 +2,4 @@
 
 pub mod log;
 pub mod store;
+pub mod tally_cmd;

@@ -15,4 +15,5 @@ pub mod ids;
 pub mod merkle;
 pub mod note;
 pub mod objects;
+pub mod pabulib;
 pub mod tally;
