@@ -16,4 +16,5 @@ pub mod merkle;
 pub mod note;
 pub mod objects;
 pub mod pabulib;
+pub mod recount;
 pub mod tally;
