@@ -264,3 +264,57 @@ fn unknown_rules_versions_and_districts_are_named() {
         Err(RecountError::Tally(_))
     ));
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Whatever the ballots: every proposal has a total, approvals add up
+        /// to the choices made, nothing is selected twice, and each district
+        /// stays within its budget.
+        #[test]
+        fn counts_add_up_and_budgets_hold(
+            costs in prop::collection::vec((1u64..60, any::<bool>()), 1..8),
+            ballots in prop::collection::vec((any::<bool>(), prop::collection::btree_set(0usize..8, 0..4)), 0..12),
+            split in any::<bool>(),
+        ) {
+            let budgets = if split { [Some(50), Some(70)] } else { [None, None] };
+            let p = process(APPROVAL, budgets, "greedy");
+            let district = |north: bool| if north { "north" } else { "south" };
+            let projects: Vec<BallotProject> = costs
+                .iter()
+                .enumerate()
+                .map(|(i, &(cost, north))| project(i as u8, cost, district(north)))
+                .collect();
+            let ballots: Vec<Ballot> = ballots
+                .iter()
+                .enumerate()
+                .map(|(v, (north, chosen))| {
+                    let choices: Vec<(u8, u32)> = chosen
+                        .iter()
+                        .filter(|&&c| c < projects.len() && (!split || projects[c].district == district(*north)))
+                        .map(|&c| (c as u8, 1))
+                        .collect();
+                    ballot(v as u8, district(*north), &choices)
+                })
+                .collect();
+            let content = tally_process(&p, &projects, &ballots).unwrap();
+            prop_assert_eq!(content.totals.len(), projects.len());
+            let approvals: u64 = content.totals.iter().map(|t| t.total).sum();
+            let choices: u64 = ballots.iter().map(|b| b.choices.len() as u64).sum();
+            prop_assert_eq!(approvals, choices);
+            let mut seen = std::collections::BTreeSet::new();
+            prop_assert!(content.selected.iter().all(|id| seen.insert(*id)));
+            for (d, budget) in [("north", p.budget_for("north")), ("south", p.budget_for("south"))] {
+                let spent: u64 = projects
+                    .iter()
+                    .filter(|x| content.selected.contains(&x.id) && (!split || x.district == d))
+                    .map(|x| x.cost)
+                    .sum();
+                let cap = if split { budget } else { p.budget.minor_units };
+                prop_assert!(spent <= cap, "{} spent {} over {}", d, spent, cap);
+            }
+        }
+    }
+}

@@ -8,7 +8,8 @@
 //!    root.
 //! 2. Every entry decodes (strict canonical decoding); entry 0 is the
 //!    process definition signed by the owner key, valid by its own rules,
-//!    and the checkpoint's origin names that process.
+//!    naming the owner jurisdiction if the verifier knows its id, and the
+//!    checkpoint's origin names that process.
 //! 3. Walking the log in order: every entry is for this process; proposal
 //!    status changes name submitted proposals; credentials are signed by
 //!    the node, for a district of the process, one per voter key;
@@ -36,8 +37,8 @@ use crate::ids::{Digest, Id};
 use crate::merkle::{Blake3Hasher, MemoryLog};
 use crate::note::{SignedCheckpoint, VerifierKey, parse_process_log_origin};
 use crate::objects::{
-    Ballot, CheckpointRef, LogEntry, ProcessDef, ProcessId, ProjectTotal, ProposalId,
-    ProposalStatus, Tally,
+    Ballot, CheckpointRef, JurisdictionId, LogEntry, ProcessDef, ProcessId, ProjectTotal,
+    ProposalId, ProposalStatus, Tally,
 };
 use std::collections::BTreeMap;
 
@@ -50,6 +51,9 @@ pub struct LogKeys {
     pub node: PublicKey,
     /// The note key that signs the log's checkpoints.
     pub log: VerifierKey,
+    /// The owner jurisdiction's id, when the verifier knows it (from the
+    /// federation manifest): the process definition must name it.
+    pub owner_id: Option<JurisdictionId>,
 }
 
 impl LogKeys {
@@ -60,6 +64,7 @@ impl LogKeys {
             owner: node,
             node,
             log,
+            owner_id: None,
         }
     }
 }
@@ -393,6 +398,14 @@ pub fn verify_log(
         .map_err(VerifyError::ProcessSignature)?;
     let process = &signed_process.value;
     process.check()?;
+    if let Some(expected) = keys.owner_id
+        && expected != process.owner
+    {
+        return Err(VerifyError::OwnerMismatch {
+            expected,
+            found: process.owner,
+        });
+    }
     let process_id = process.id()?;
     let (_, origin_process) = parse_process_log_origin(&claimed.origin)?;
     if origin_process != process_id.to_string() {

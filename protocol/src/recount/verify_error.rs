@@ -7,7 +7,7 @@ use crate::encoding::{DecodeError, EncodeError};
 use crate::ids::{Digest, Id};
 use crate::merkle::MerkleError;
 use crate::note::{NoteError, OriginError};
-use crate::objects::{CheckpointRef, ProcessDefError, ProcessId, ProposalId};
+use crate::objects::{CheckpointRef, JurisdictionId, ProcessDefError, ProcessId, ProposalId};
 
 /// Why a log does not verify. Variants that concern one entry carry its
 /// `index` (0-based leaf index).
@@ -69,6 +69,14 @@ pub enum VerifyError {
     /// The process definition breaks its own rules.
     #[error("invalid process definition: {0}")]
     InvalidProcess(#[from] ProcessDefError),
+    /// The process definition names another owner jurisdiction.
+    #[error("process definition names owner {found}, expected {expected}")]
+    OwnerMismatch {
+        /// The owner the verifier expected.
+        expected: JurisdictionId,
+        /// The owner the definition names.
+        found: JurisdictionId,
+    },
     /// An entry other than entry 0 defines a process.
     #[error("entry {index} defines a process again")]
     ProcessRedefined {

@@ -366,6 +366,20 @@ fn forged_signatures_are_named() {
             SignatureError::WrongSigner { .. }
         ))
     ));
+    // The definition names another owner than the one the verifier knows.
+    let keys = LogKeys {
+        owner_id: Some(pbnode_protocol::ids::Id::from_bytes([8; 32])),
+        ..s.node.keys()
+    };
+    assert!(matches!(
+        verify_log(&leaves, &keys, &s.node.checkpoint()),
+        Err(VerifyError::OwnerMismatch { .. })
+    ));
+    let keys = LogKeys {
+        owner_id: Some(s.node.process.owner),
+        ..s.node.keys()
+    };
+    assert!(verify_log(&leaves, &keys, &s.node.checkpoint()).is_ok());
     // A credential signed by another key.
     let mut node = TestNode::approval();
     let p = node.propose("Trees", 100, "north");
@@ -519,4 +533,59 @@ proptest! {
         );
         prop_assert!(is_root_mismatch);
     }
+}
+
+/// Throughput of the recount on a large log. Run with
+/// `cargo test -p pbnode-protocol --test verifier -- --ignored --nocapture large_log`.
+#[test]
+#[ignore = "timing, not a check"]
+fn large_log_timing() {
+    let voters: u32 = std::env::var("PBNODE_RECOUNT_VOTERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
+    let mut node = TestNode::approval();
+    let projects: Vec<ProposalId> = (0..20)
+        .map(|i| node.propose(&format!("P{i}"), 40_000 + 1_000 * i, "north"))
+        .collect();
+    for v in 0..voters {
+        let seed: [u8; 32] = *blake3_seed(v).as_bytes();
+        let voter = pbnode_protocol::crypto::SigningKey::from_seed(&seed);
+        let credential = pbnode_protocol::objects::VoterCredential::V1 {
+            process: node.id,
+            district: "north".into(),
+            voter: voter.public_key(),
+            issued_at: OPENS,
+        };
+        node.append(pbnode_protocol::objects::LogEntry::CredentialIssued(
+            credential.sign(&node.key).unwrap(),
+        ));
+        let a = projects[(v % 20) as usize];
+        let b = projects[((v * 7 + 3) % 20) as usize];
+        let choices: Vec<(ProposalId, u32)> = if a == b {
+            vec![(a, 1)]
+        } else {
+            vec![(a, 1), (b, 1)]
+        };
+        node.cast(&voter, "north", &choices, (v % 251) as u8);
+    }
+    node.close();
+    node.tally();
+    let leaves = node.leaves();
+    let checkpoint = node.checkpoint();
+    let start = std::time::Instant::now();
+    let report = verify_log(&leaves, &node.keys(), &checkpoint).unwrap();
+    let elapsed = start.elapsed();
+    println!(
+        "verify_log: {} entries, {} ballots in {:.2?} ({:.0} ballots/s)",
+        report.entries,
+        report.counted,
+        elapsed,
+        report.counted as f64 / elapsed.as_secs_f64()
+    );
+}
+
+fn blake3_seed(v: u32) -> pbnode_protocol::ids::Digest {
+    use pbnode_protocol::merkle::MerkleHasher;
+    pbnode_protocol::ids::Digest(pbnode_protocol::merkle::Blake3Hasher.hash_leaf(&v.to_le_bytes()))
 }
