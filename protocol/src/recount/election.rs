@@ -299,8 +299,14 @@ fn voter_of(
 
 /// Counts a process: builds its elections ([`election_for`]), runs its rule
 /// with the default tie-break, and returns the totals, the selected
-/// projects and the number of ballots counted. `ballots` must be the
-/// counted ballots only (the last valid one per credential).
+/// projects and the number of ballots counted.
+///
+/// `proposals` are the proposals on the ballot (status accepted or later
+/// when the log reaches the close); `ballots` are the counted ballots only
+/// (the last one per credential), in the log order of their commitments.
+/// The rules do not depend on the ballot order, but the verifier
+/// ([`super::verify_log`]) passes them in that order, so a node that does
+/// the same builds the very same elections.
 pub fn tally_process(
     process: &ProcessDef,
     proposals: &[BallotProject],

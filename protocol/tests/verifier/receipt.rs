@@ -116,7 +116,7 @@ fn a_checkpoint_of_another_process_is_refused() {
     let mut receipt = v.receipt.clone();
     let other = Id::<pbnode_protocol::objects::ProcessDef>::from_bytes([5; 32]);
     let origin = pbnode_protocol::note::process_log_origin("gdansk", &other.to_string()).unwrap();
-    let cp = receipt.checkpoint.checkpoint();
+    let cp = receipt.checkpoint.checkpoint().clone();
     let checkpoint = Checkpoint::new(&origin, cp.size, cp.root);
     receipt.checkpoint = SignedCheckpoint::sign(checkpoint, &v.node.log_signer).unwrap();
     assert_eq!(
@@ -125,7 +125,13 @@ fn a_checkpoint_of_another_process_is_refused() {
             origin,
             process: v.node.id
         })
-    );
+    ); // An origin that is not a pbnode process log at all.
+    let checkpoint = Checkpoint::new("example.com/log", cp.size, cp.root);
+    receipt.checkpoint = SignedCheckpoint::sign(checkpoint, &v.node.log_signer).unwrap();
+    assert!(matches!(
+        receipt.verify(&v.node.log_vkey(), None),
+        Err(ReceiptError::Origin(_))
+    ));
 }
 
 #[test]

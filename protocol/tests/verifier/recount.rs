@@ -330,6 +330,21 @@ fn wrong_size_and_wrong_root_are_refused() {
             entries: leaves.len() as u64 - 1
         })
     );
+    // The right root under another process's origin.
+    let root = s.node.tree.root(s.node.size()).unwrap();
+    let other = pbnode_protocol::note::process_log_origin("gdansk", &"ab".repeat(32)).unwrap();
+    let foreign = pbnode_protocol::note::SignedCheckpoint::sign(
+        pbnode_protocol::note::Checkpoint::new(&other, s.node.size(), root),
+        &s.node.log_signer,
+    )
+    .unwrap();
+    assert_eq!(
+        verify_log(&leaves, &s.node.keys(), &foreign),
+        Err(VerifyError::OriginNotThisProcess {
+            origin: other,
+            process: s.node.id
+        })
+    );
     let wrong_root = s.node.sign_checkpoint(s.node.size(), [7; 32], 0);
     assert!(matches!(
         verify_log(&leaves, &s.node.keys(), &wrong_root),
