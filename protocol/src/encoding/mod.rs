@@ -30,7 +30,7 @@
 //! types: this format is not self-describing and refuses `deserialize_any`.
 //!
 //! The byte-level specification for independent implementers is in
-//! `README-section.md` next to this file.
+//! `protocol/README.md`.
 
 mod de;
 mod error;

@@ -1,5 +1,5 @@
 //! Byte-level checks of the canonical format: each rule of the specification
-//! in `README-section.md` has a test here.
+//! in `protocol/README.md` has a test here.
 
 use super::*;
 use serde::{Deserialize, Serialize};

@@ -10,7 +10,7 @@
 //!   generated from `O(log n)` stored hashes, and the pure RFC 9162
 //!   verification algorithms.
 //!
-//! See `README-section.md` in this directory for the byte-level format.
+//! See `protocol/README.md` for the byte-level format.
 
 pub mod consistency;
 pub mod error;

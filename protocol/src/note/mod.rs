@@ -8,7 +8,7 @@
 //! ([`check_and_cosign`]) and add a [`Cosignature`] (type 0x04). A client
 //! trusts a checkpoint when the log's signature verifies and a
 //! [`WitnessPolicy`] of k of n witnesses is met. The byte formats are in
-//! `README-section.md` next to this file.
+//! `protocol/README.md`.
 
 mod checkpoint;
 mod cosignature;

@@ -16,7 +16,7 @@
 //!   exactly the receipt's opening, or yields the proof that it altered it.
 //!
 //! The JSON form and the verification steps for third parties are in
-//! `README-section.md` next to this file.
+//! `protocol/README.md`.
 
 mod counted;
 mod error;

@@ -3,7 +3,7 @@
 //! ([`verify`]).
 //!
 //! The steps a third party follows are written out in
-//! `protocol/src/receipt/README-section.md`.
+//! `protocol/README.md`.
 
 pub mod election;
 pub mod verify;
