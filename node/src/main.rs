@@ -1,4 +1,5 @@
 //! `pbnode`: thin entry point; all logic lives in the `pbnode` library.
-fn main() {
-    println!("pbnode {}", env!("CARGO_PKG_VERSION"));
+
+fn main() -> std::process::ExitCode {
+    pbnode::cli::main()
 }

@@ -1,1 +1,4 @@
 //! The one integration test binary: every end-to-end test is a module here.
+
+mod node_binary;
+mod node_http;
