@@ -112,7 +112,9 @@ pub struct LogConfig {
 impl Default for LogConfig {
     fn default() -> Self {
         LogConfig {
-            filter: "info".to_owned(),
+            // warp's own per-request lines would double ours and flood the
+            // log under a scan; keep its errors only.
+            filter: "info,warp::filters::trace=error".to_owned(),
         }
     }
 }

@@ -93,7 +93,20 @@ impl TestNode {
         if !body.is_empty() {
             request = request.header("content-type", "application/json");
         }
-        let request = request.body(body.to_vec()).unwrap();
+        self.exchange(request.body(body.to_vec()).unwrap())
+    }
+
+    fn send_with(&self, method: &str, path: &str, headers: &[(&str, &str)]) -> Reply {
+        let mut request = ureq::http::Request::builder()
+            .method(method)
+            .uri(self.url(path));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        self.exchange(request.body(Vec::new()).unwrap())
+    }
+
+    fn exchange(&self, request: ureq::http::Request<Vec<u8>>) -> Reply {
         let mut response = self.agent.run(request).unwrap();
         Reply {
             status: response.status().as_u16(),
@@ -162,8 +175,9 @@ fn metrics_count_requests_by_route_template_and_status() {
         "{text}"
     );
     assert!(
-        text.contains(r#"pbnode_http_request_duration_seconds_bucket{le="#)
-            || text.contains("pbnode_http_request_duration_seconds_bucket{method="),
+        text.contains(
+            r#"pbnode_http_request_duration_seconds_count{method="GET",route="/healthz"} 2"#
+        ),
         "{text}"
     );
 }
@@ -225,6 +239,30 @@ fn citizen_routes_are_rate_limited_per_client_with_retry_after() {
     assert_eq!(retry, 1, "a 1/s limit asks to wait one second");
     // Public routes are not limited.
     assert_eq!(node.get("/healthz").status, 200);
+    // Without trusted proxies, a forged X-Forwarded-For does not buy a new bucket.
+    let forged = node.send_with(
+        "GET",
+        "/api/v1/node",
+        &[("x-forwarded-for", "198.51.100.1")],
+    );
+    forged.assert_error(429, "rate_limited");
+}
+
+#[test]
+fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_bucket() {
+    let node = TestNode::start(|c| {
+        c.rate_limit.per_second = 1;
+        c.rate_limit.burst = 2;
+        c.http.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    });
+    let alice = [("x-forwarded-for", "198.51.100.1")];
+    let bob = [("x-forwarded-for", "spoofed, 198.51.100.2")];
+    for _ in 0..2 {
+        assert_eq!(node.send_with("GET", "/api/v1/node", &alice).status, 200);
+    }
+    node.send_with("GET", "/api/v1/node", &alice)
+        .assert_error(429, "rate_limited");
+    assert_eq!(node.send_with("GET", "/api/v1/node", &bob).status, 200);
 }
 
 /// Every route in the table is served (its request reaches a handler, not

@@ -163,6 +163,7 @@ pub fn routes(ctx: &ApiContext) -> BoxedFilter<(Response,)> {
         );
         tracing::debug!(
             status = info.status().as_u16(),
+            route,
             elapsed_us = info.elapsed().as_micros() as u64,
             "answered"
         );

@@ -95,8 +95,10 @@ fn init_tracing(config: &Config) -> Result<(), RunError> {
     };
     // Logs go to stderr; stdout carries only the line announcing the URL,
     // which scripts and tests read.
+    use std::io::IsTerminal;
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr)
         .try_init();
     Ok(())
