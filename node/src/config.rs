@@ -243,6 +243,17 @@ pub enum ConfigError {
         /// What is wrong.
         message: String,
     },
+    /// The config file has a key no setting has (a typo, or a setting from
+    /// another version).
+    #[error("{path}: unknown key `{key}`; the keys here are: {known}")]
+    UnknownKey {
+        /// The file.
+        path: PathBuf,
+        /// The key, with its table (`http.listen_adress`).
+        key: String,
+        /// The keys allowed in that table.
+        known: String,
+    },
     /// The merged layers do not form a valid configuration (an unknown key,
     /// a missing one, a value of the wrong type).
     #[error("invalid configuration ({origin}): {message}")]
@@ -351,11 +362,58 @@ fn read_table(path: &Path) -> Result<toml::Table, ConfigError> {
         path: path.to_owned(),
         source,
     })?;
-    text.parse::<toml::Table>()
+    let table = text
+        .parse::<toml::Table>()
         .map_err(|e| ConfigError::Syntax {
             path: path.to_owned(),
             message: e.to_string(),
-        })
+        })?;
+    check_known_keys(&table, path)?;
+    Ok(table)
+}
+
+/// Refuses keys [`FIELDS`] does not list, naming the key with its table and
+/// the keys that table allows. (serde's `deny_unknown_fields` would catch
+/// them too, but after merging, without saying which table.)
+fn check_known_keys(table: &toml::Table, path: &Path) -> Result<(), ConfigError> {
+    let keys_of = |section: Option<&str>| -> Vec<&'static str> {
+        let mut keys: Vec<&'static str> = FIELDS
+            .iter()
+            .filter(|f| f.section == section)
+            .map(|f| f.key)
+            .collect();
+        if section.is_none() {
+            let mut sections: Vec<&'static str> = FIELDS.iter().filter_map(|f| f.section).collect();
+            sections.dedup();
+            keys.extend(sections);
+        }
+        keys
+    };
+    let unknown = |key: String, section: Option<&str>| ConfigError::UnknownKey {
+        path: path.to_owned(),
+        key,
+        known: keys_of(section).join(", "),
+    };
+    for (key, value) in table {
+        let section = FIELDS.iter().find_map(|f| f.section.filter(|s| s == key));
+        match (section, value.as_table()) {
+            (Some(section), Some(inner)) => {
+                for inner_key in inner.keys() {
+                    if !keys_of(Some(section)).contains(&inner_key.as_str()) {
+                        return Err(unknown(format!("{section}.{inner_key}"), Some(section)));
+                    }
+                }
+            }
+            // A section given as a scalar: serde reports the type error.
+            (Some(_), None) => {}
+            (None, _) => {
+                if !keys_of(None).contains(&key.as_str()) {
+                    return Err(unknown(key.clone(), None));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 fn path_value(path: &Path) -> toml::Value {
@@ -603,7 +661,9 @@ mod tests {
             "name = \"x\"\ndata_dir = \".\"\n[rate_limit]\nbrust = 3\n",
         );
         let err = load(Some(&path), &[], &FlagOverrides::default()).unwrap_err();
-        assert!(err.to_string().contains("brust"), "{err}");
+        let text = err.to_string();
+        assert!(text.contains("`rate_limit.brust`"), "{text}");
+        assert!(text.contains("per_second, burst"), "{text}");
     }
 
     #[test]

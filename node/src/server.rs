@@ -17,6 +17,9 @@ use tokio::task::JoinHandle;
 /// The store directory inside the data directory.
 pub const STORE_DIR: &str = "store";
 
+/// How long a stopping node waits for requests in flight.
+pub const DRAIN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+
 /// Why a node could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -70,13 +73,21 @@ impl RunningNode {
         format!("http://{}", self.addr)
     }
 
-    /// Stops accepting connections, lets requests in flight finish, then
-    /// flushes the store.
+    /// Stops accepting connections, lets requests in flight finish (for at
+    /// most [`DRAIN_TIMEOUT`]), then flushes the store.
     pub async fn shutdown(self) -> Result<(), StoreError> {
         // The receiver is gone only if the server already stopped.
         let _ = self.shutdown.send(());
-        if let Err(e) = self.server.await {
-            tracing::error!(error = %e, "HTTP server task failed");
+        let mut server = self.server;
+        match tokio::time::timeout(DRAIN_TIMEOUT, &mut server).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::error!(error = %e, "HTTP server task failed"),
+            Err(_) => {
+                // A client holding a request open must not keep the node
+                // (and its unflushed store) from stopping.
+                tracing::warn!(?DRAIN_TIMEOUT, "requests still in flight; closing them");
+                server.abort();
+            }
         }
         let store = self.context.store.clone();
         tokio::task::spawn_blocking(move || store.flush())
