@@ -24,6 +24,10 @@ pub const CONFIG_FILE: &str = "pbnode.toml";
 pub struct Config {
     /// The node's display name (the municipality or jurisdiction it serves).
     pub name: String,
+    /// The jurisdiction's short name in log origins (`pbnode/<slug>/<process>`):
+    /// `a-z`, `0-9`, `-`, `.`, `_` only. Fixed for the node's life: the
+    /// logs it has published carry it.
+    pub slug: String,
     /// Where the store and the secret files live. A relative path is taken
     /// relative to the directory holding the config file.
     pub data_dir: PathBuf,
@@ -119,11 +123,39 @@ impl Default for LogConfig {
     }
 }
 
+/// A slug made from a display name: lower-case ASCII letters and digits,
+/// every other run of characters one `-` ("City of Example" → "city-of-example").
+pub fn slug_from_name(name: &str) -> String {
+    let mut slug = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    if slug.is_empty() {
+        "node".to_owned()
+    } else {
+        slug.to_owned()
+    }
+}
+
+/// True for a valid slug: non-empty, `a-z 0-9 - . _` only.
+pub fn is_valid_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-._".contains(&b))
+}
+
 impl Config {
     /// The defaults for a node called `name` whose data is in `data_dir`.
     pub fn new(name: &str, data_dir: &Path) -> Self {
         Config {
             name: name.to_owned(),
+            slug: slug_from_name(name),
             data_dir: data_dir.to_owned(),
             http: HttpConfig::default(),
             rate_limit: RateLimitConfig::default(),
@@ -153,6 +185,13 @@ pub const FIELDS: &[FieldDoc] = &[
         key: "name",
         env: "PBNODE_NAME",
         doc: "The node's display name (the municipality or jurisdiction it serves).",
+    },
+    FieldDoc {
+        section: None,
+        key: "slug",
+        env: "PBNODE_SLUG",
+        doc: "The jurisdiction's short name in its log origins (pbnode/<slug>/<process>):\n\
+              a-z, 0-9, '-', '.', '_'. Never change it once logs are published.",
     },
     FieldDoc {
         section: None,
@@ -345,6 +384,15 @@ pub fn load(
                 origin,
                 message: e.message().to_owned(),
             })?;
+    if !is_valid_slug(&config.slug) {
+        return Err(ConfigError::Invalid {
+            origin: file.map_or_else(|| "no config file".to_owned(), |p| p.display().to_string()),
+            message: format!(
+                "slug {:?} may hold only a-z, 0-9, '-', '.', '_' (and not be empty)",
+                config.slug
+            ),
+        });
+    }
     if data_dir_from_file
         && config.data_dir.is_relative()
         && let Some(base) = file.and_then(Path::parent)
@@ -602,8 +650,7 @@ mod tests {
         path
     }
 
-    const BASE: &str =
-        "name = \"File Town\"\ndata_dir = \".\"\n[http]\nlisten = \"127.0.0.1:1111\"\n";
+    const BASE: &str = "name = \"File Town\"\nslug = \"file-town\"\ndata_dir = \".\"\n[http]\nlisten = \"127.0.0.1:1111\"\n";
 
     fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         pairs
@@ -685,6 +732,21 @@ mod tests {
         )
         .unwrap();
         assert_eq!(loaded.unknown_env, vec!["PBNODE_HTPP".to_owned()]);
+    }
+
+    #[test]
+    fn slugs_are_derived_from_names_and_checked() {
+        assert_eq!(slug_from_name("City of Example"), "city-of-example");
+        assert_eq!(slug_from_name("  Saint-Étienne (42) "), "saint-tienne-42");
+        assert_eq!(slug_from_name("Über"), "ber");
+        assert_eq!(slug_from_name("???"), "node");
+        assert!(is_valid_slug("a.b_c-1"));
+        assert!(!is_valid_slug("A"));
+        assert!(!is_valid_slug(""));
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), &BASE.replace("file-town", "File Town"));
+        let err = load(Some(&path), &[], &FlagOverrides::default()).unwrap_err();
+        assert!(err.to_string().contains("slug"), "{err}");
     }
 
     #[test]

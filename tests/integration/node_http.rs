@@ -47,7 +47,7 @@ impl TestNode {
     fn start(tweak: impl FnOnce(&mut Config)) -> TestNode {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("node");
-        init(&data, "Test Town").unwrap();
+        init(&data, "Test Town", None).unwrap();
         let flags = FlagOverrides {
             http_listen: Some("127.0.0.1:0".parse().unwrap()),
             ..FlagOverrides::default()
@@ -143,6 +143,7 @@ fn node_info_gives_the_key_init_made() {
     let node = TestNode::start(|_| {});
     let body = node.get("/api/v1/node").json();
     assert_eq!(body["name"], "Test Town");
+    assert_eq!(body["slug"], "test-town");
     let key = hex::encode(node.node.as_ref().unwrap().node_key.public_key().as_bytes());
     assert_eq!(body["public_key"], key);
 }

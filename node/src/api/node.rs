@@ -13,6 +13,8 @@ use warp::{Filter, Reply};
 pub struct NodeInfo {
     /// Its display name.
     pub name: String,
+    /// Its short name in log origins.
+    pub slug: String,
     /// Its Ed25519 public key (hex), which signs its checkpoints.
     pub public_key: String,
     /// The pbnode version.
@@ -46,9 +48,10 @@ const SCHEMAS: &[SchemaSpec] = &[
         schema: || {
             json!({
                 "type": "object",
-                "required": ["name", "public_key", "version"],
+                "required": ["name", "slug", "public_key", "version"],
                 "properties": {
                     "name": { "type": "string" },
+                    "slug": { "type": "string", "pattern": "^[a-z0-9._-]+$" },
                     "public_key": { "type": "string", "pattern": "^[0-9a-f]{64}$" },
                     "version": { "type": "string" }
                 }
@@ -61,7 +64,7 @@ const SCHEMAS: &[SchemaSpec] = &[
             json!({
                 "type": "object",
                 "description": "The TOML configuration as JSON; see node/config.example.toml",
-                "required": ["name", "data_dir", "http", "rate_limit", "checkpoint", "log"],
+                "required": ["name", "slug", "data_dir", "http", "rate_limit", "checkpoint", "log"],
             })
         },
     },
@@ -70,6 +73,7 @@ const SCHEMAS: &[SchemaSpec] = &[
 fn filter(ctx: &ApiContext) -> warp::filters::BoxedFilter<(Response,)> {
     let info = NodeInfo {
         name: ctx.config.name.clone(),
+        slug: ctx.config.slug.clone(),
         public_key: hex::encode(ctx.node_public_key.as_bytes()),
         version: env!("CARGO_PKG_VERSION"),
     };

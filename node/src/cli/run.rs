@@ -104,20 +104,45 @@ fn init_tracing(config: &Config) -> Result<(), RunError> {
     Ok(())
 }
 
-/// Waits for SIGINT (Ctrl-C) or SIGTERM (systemd's stop).
-async fn shutdown_signal() -> Result<&'static str, std::io::Error> {
+/// SIGINT (Ctrl-C) and SIGTERM (systemd's stop), caught from the moment
+/// this is made: it is made before the URL is announced, so a signal sent
+/// right after seeing the URL is never the default "die at once".
+struct StopSignals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let mut term = signal(SignalKind::terminate())?;
-        tokio::select! {
-            r = tokio::signal::ctrl_c() => r.map(|()| "SIGINT"),
-            _ = term.recv() => Ok("SIGTERM"),
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    fn install() -> Result<Self, std::io::Error> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(StopSignals {
+                interrupt: signal(SignalKind::interrupt())?,
+                terminate: signal(SignalKind::terminate())?,
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(StopSignals {})
         }
     }
-    #[cfg(not(unix))]
-    {
-        tokio::signal::ctrl_c().await.map(|()| "Ctrl-C")
+
+    /// Waits for the first stop signal and names it.
+    async fn wait(&mut self) -> Result<&'static str, std::io::Error> {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.interrupt.recv() => Ok("SIGINT"),
+                _ = self.terminate.recv() => Ok("SIGTERM"),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            tokio::signal::ctrl_c().await.map(|()| "Ctrl-C")
+        }
     }
 }
 
@@ -136,10 +161,11 @@ pub fn run(args: &RunArgs) -> Result<(), RunError> {
         .build()
         .map_err(RunError::Runtime)?;
     runtime.block_on(async {
+        let mut signals = StopSignals::install().map_err(RunError::Runtime)?;
         let node = server::start(config).await?;
         println!("pbnode listening on {}", node.url());
         let _ = std::io::stdout().flush();
-        let signal = shutdown_signal().await.map_err(RunError::Runtime)?;
+        let signal = signals.wait().await.map_err(RunError::Runtime)?;
         tracing::info!(signal, "stopping");
         node.shutdown().await.map_err(RunError::Shutdown)?;
         tracing::info!("stopped cleanly");
