@@ -183,3 +183,64 @@ pub fn main(args: &RunArgs) -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::init::init;
+
+    fn args() -> RunArgs {
+        RunArgs {
+            data: None,
+            config: None,
+            http: None,
+            log: None,
+        }
+    }
+
+    fn vars(pairs: &[(&str, &std::path::Path)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.display().to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn the_config_file_is_found_from_flags_or_environment() {
+        let root = tempfile::tempdir().unwrap();
+        let a = root.path().join("a");
+        let b = root.path().join("b");
+        init(&a, "Alpha", None).unwrap();
+        init(&b, "Beta", None).unwrap();
+
+        assert!(matches!(
+            resolve_config(&args(), &[]),
+            Err(RunError::NoConfig)
+        ));
+
+        let from_env = resolve_config(&args(), &vars(&[("PBNODE_DATA", &a)]))
+            .unwrap()
+            .0;
+        assert_eq!(from_env.name, "Alpha");
+        assert_eq!(from_env.data_dir, a);
+
+        let flag = RunArgs {
+            data: Some(b.clone()),
+            ..args()
+        };
+        let from_flag = resolve_config(&flag, &vars(&[("PBNODE_DATA", &a)]))
+            .unwrap()
+            .0;
+        assert_eq!(from_flag.name, "Beta", "--data beats PBNODE_DATA");
+        assert_eq!(from_flag.data_dir, b);
+
+        // A config file elsewhere: its relative data_dir is its own directory.
+        let explicit = RunArgs {
+            config: Some(a.join(CONFIG_FILE)),
+            ..args()
+        };
+        let from_file = resolve_config(&explicit, &[]).unwrap().0;
+        assert_eq!(from_file.name, "Alpha");
+        assert_eq!(from_file.data_dir, a.join("."));
+    }
+}
