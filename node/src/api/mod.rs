@@ -57,12 +57,17 @@ pub const RESOURCES: &[Resource] = &[
 
 /// The route table of [`RESOURCES`].
 pub fn route_table() -> RouteTable {
+    table_of(RESOURCES)
+}
+
+/// The route table of `resources`.
+pub fn table_of(resources: &[Resource]) -> RouteTable {
     RouteTable {
-        routes: RESOURCES
+        routes: resources
             .iter()
             .flat_map(|r| r.routes.iter().copied())
             .collect(),
-        schemas: RESOURCES
+        schemas: resources
             .iter()
             .flat_map(|r| r.schemas.iter().copied())
             .collect(),
@@ -138,8 +143,14 @@ impl ApiContext {
 /// The whole HTTP service: guard, resources, error recovery, per-request
 /// tracing span and metrics.
 pub fn routes(ctx: &ApiContext) -> BoxedFilter<(Response,)> {
+    assemble(ctx, RESOURCES)
+}
+
+/// [`routes`] over any list of resources; `ctx.table` must be
+/// [`table_of`] the same list (the guard admits what the table lists).
+pub fn assemble(ctx: &ApiContext, resources: &[Resource]) -> BoxedFilter<(Response,)> {
     let mut served: Option<BoxedFilter<(Response,)>> = None;
-    for resource in RESOURCES {
+    for resource in resources {
         let filter = (resource.filter)(ctx);
         served = Some(match served {
             None => filter,
@@ -178,4 +189,68 @@ pub fn routes(ctx: &ApiContext) -> BoxedFilter<(Response,)> {
         ))
         .map(Reply::into_response)
         .boxed()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::MemoryStore;
+    use pbnode_protocol::crypto::SigningKey;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// A resource whose filter would answer any path: only its one table
+    /// entry may reach it.
+    const GREEDY: Resource = Resource {
+        name: "greedy",
+        routes: &[RouteSpec {
+            method: Method::Get,
+            path: "/api/v1/listed",
+            summary: "",
+            access: Access::Public,
+            request: None,
+            status: 200,
+            response: Body::Text("text/plain"),
+        }],
+        schemas: &[],
+        filter: |_| warp::any().map(|| "served".into_response()).boxed(),
+    };
+
+    async fn get(addr: std::net::SocketAddr, path: &str) -> String {
+        let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let request = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).await.unwrap();
+        response
+    }
+
+    #[tokio::test]
+    async fn nothing_outside_the_route_table_is_served() {
+        let mut ctx = ApiContext::new(
+            Config::new("t", std::path::Path::new(".")),
+            Arc::new(MemoryStore::new()),
+            SigningKey::from_seed(&[7; 32]).public_key(),
+            AdminToken::new("t"),
+        );
+        ctx.table = Arc::new(table_of(&[GREEDY]));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(
+            warp::serve(assemble(&ctx, &[GREEDY]))
+                .incoming(listener)
+                .run(),
+        );
+
+        let listed = get(addr, "/api/v1/listed").await;
+        assert!(
+            listed.starts_with("HTTP/1.1 200") && listed.ends_with("served"),
+            "{listed}"
+        );
+        let unlisted = get(addr, "/api/v1/unlisted").await;
+        assert!(unlisted.starts_with("HTTP/1.1 404"), "{unlisted}");
+        assert!(
+            unlisted.contains(r#""error":"route_not_found""#),
+            "{unlisted}"
+        );
+    }
 }
