@@ -146,7 +146,7 @@ pub fn routes(ctx: &ApiContext) -> BoxedFilter<(Response,)> {
     assemble(ctx, RESOURCES)
 }
 
-/// [`routes`] over any list of resources; `ctx.table` must be
+/// [`routes()`] over any list of resources; `ctx.table` must be
 /// [`table_of`] the same list (the guard admits what the table lists).
 pub fn assemble(ctx: &ApiContext, resources: &[Resource]) -> BoxedFilter<(Response,)> {
     let mut served: Option<BoxedFilter<(Response,)>> = None;
