@@ -1,5 +1,10 @@
 //! The pbnode daemon and command line as a library, so tests drive it directly.
 
+pub mod api;
+pub mod cli;
+pub mod config;
 pub mod log;
+pub mod secrets;
+pub mod server;
 pub mod store;
 pub mod tally_cmd;

@@ -1,4 +1,6 @@
 //! The one integration test binary: every end-to-end test is a module here.
 
+mod node_binary;
+mod node_http;
 mod tally_cli;
 mod tally_reference;

@@ -4,40 +4,9 @@
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::OnceLock;
 
-/// The `pbnode` binary of the profile this test was built with. Cargo only
-/// builds another package's binary when asked, so build it (a no-op when up
-/// to date) into the same target directory first.
 fn pbnode() -> &'static Path {
-    static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY.get_or_init(|| {
-        let exe = std::env::current_exe().unwrap();
-        // <target>/<profile>/deps/integration-<hash>
-        let profile_dir = exe.parent().and_then(Path::parent).unwrap();
-        let target_dir = profile_dir.parent().unwrap();
-        let profile = profile_dir.file_name().unwrap().to_str().unwrap();
-        let cargo = option_env!("CARGO").unwrap_or("cargo");
-        let mut build = Command::new(cargo);
-        build
-            .args([
-                "build",
-                "--quiet",
-                "-p",
-                "pbnode",
-                "--bin",
-                "pbnode",
-                "--target-dir",
-            ])
-            .arg(target_dir)
-            .current_dir(env!("CARGO_MANIFEST_DIR"));
-        if profile != "debug" {
-            build.args(["--profile", profile]);
-        }
-        let status = build.status().unwrap();
-        assert!(status.success(), "building pbnode failed");
-        profile_dir.join(format!("pbnode{}", std::env::consts::EXE_SUFFIX))
-    })
+    pbnode_tests::pbnode_binary()
 }
 
 fn data(name: &str) -> PathBuf {

@@ -1,0 +1,53 @@
+//! The `pbnode` command line: argument definitions and dispatch. `main.rs`
+//! only calls [`main`]; each subcommand lives in its own module and is a
+//! plain function the tests can call.
+
+pub mod init;
+pub mod run;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// A federated participatory-budgeting node.
+#[derive(Debug, Parser)]
+#[command(name = "pbnode", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a node: data directory, node key, admin token, config file.
+    Init(init::InitArgs),
+    /// Serve a node created by `pbnode init`.
+    Run(run::RunArgs),
+    /// Count a Pabulib `.pb` election with a tally rule and explain the outcome.
+    Tally(crate::tally_cmd::TallyArgs),
+}
+
+/// Parses the command line and runs the subcommand.
+pub fn main() -> ExitCode {
+    match Cli::parse().command {
+        Command::Init(args) => init::main(&args),
+        Command::Run(args) => run::main(&args),
+        Command::Tally(args) => tally(&args),
+    }
+}
+
+/// `pbnode tally`: prints the outcome, or the error with exit code 2 for bad
+/// input (malformed file, unknown or inapplicable rule) and 1 otherwise.
+fn tally(args: &crate::tally_cmd::TallyArgs) -> ExitCode {
+    match crate::tally_cmd::run(args) {
+        Ok(output) => {
+            print!("{output}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("pbnode tally: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}

@@ -1,0 +1,175 @@
+//! Starting and stopping a node: secrets, store, HTTP server.
+//!
+//! [`start`] is what `pbnode run` calls and what tests call with port 0:
+//! it returns once the server is listening, with the bound address.
+
+use crate::api::{self, ApiContext};
+use crate::config::Config;
+use crate::secrets::{self, SecretError};
+use crate::store::{KvStore, SledStore, StoreError, migrate};
+use pbnode_protocol::crypto::SigningKey;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// The store directory inside the data directory.
+pub const STORE_DIR: &str = "store";
+
+/// How long a stopping node waits for requests in flight.
+pub const DRAIN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Why a node could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// A secret file is missing, malformed or too open.
+    #[error(transparent)]
+    Secret(#[from] SecretError),
+    /// The store could not be opened or migrated.
+    #[error("store {path}: {source}")]
+    Store {
+        /// The store directory.
+        path: PathBuf,
+        /// The store's error.
+        source: StoreError,
+    },
+    /// The HTTP address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// A blocking start-up task panicked or was cancelled.
+    #[error("start-up task failed: {0}")]
+    Task(#[from] tokio::task::JoinError),
+}
+
+/// A node that is serving.
+pub struct RunningNode {
+    /// The address the HTTP server is bound to (the real port when 0 was asked).
+    pub addr: SocketAddr,
+    /// The API context (store, metrics, config) the server uses.
+    pub context: ApiContext,
+    /// The node's signing key.
+    pub node_key: SigningKey,
+    shutdown: oneshot::Sender<()>,
+    server: JoinHandle<()>,
+}
+
+impl std::fmt::Debug for RunningNode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunningNode")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RunningNode {
+    /// `http://ADDR`, the base of every API URL.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting connections, lets requests in flight finish (for at
+    /// most [`DRAIN_TIMEOUT`]), then flushes the store.
+    pub async fn shutdown(self) -> Result<(), StoreError> {
+        // The receiver is gone only if the server already stopped.
+        let _ = self.shutdown.send(());
+        let mut server = self.server;
+        match tokio::time::timeout(DRAIN_TIMEOUT, &mut server).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::error!(error = %e, "HTTP server task failed"),
+            Err(_) => {
+                // A client holding a request open must not keep the node
+                // (and its unflushed store) from stopping.
+                tracing::warn!(?DRAIN_TIMEOUT, "requests still in flight; closing them");
+                server.abort();
+            }
+        }
+        let store = self.context.store.clone();
+        tokio::task::spawn_blocking(move || store.flush())
+            .await
+            .map_err(|e| StoreError::Engine(format!("flush task failed: {e}")))?
+    }
+}
+
+/// Loads the secrets of `config.data_dir` (refusing open permissions),
+/// opens and migrates its sled store, and serves the API on
+/// `config.http.listen`. Must be called inside a tokio runtime.
+pub async fn start(config: Config) -> Result<RunningNode, StartError> {
+    let data = config.data_dir.clone();
+    let (node_key, admin_token) = tokio::task::spawn_blocking({
+        let data = data.clone();
+        move || -> Result<_, SecretError> {
+            Ok((
+                secrets::load_node_key(&data)?,
+                secrets::load_admin_token(&data)?,
+            ))
+        }
+    })
+    .await??;
+    let store_path = data.join(STORE_DIR);
+    let store: Arc<dyn KvStore> = tokio::task::spawn_blocking({
+        let path = store_path.clone();
+        move || -> Result<Arc<dyn KvStore>, StoreError> {
+            let store = SledStore::open(&path)?;
+            let found = migrate::open_format(&store)?;
+            match found {
+                None => tracing::info!(format = migrate::CURRENT_FORMAT, "new store created"),
+                Some(v) if v < migrate::CURRENT_FORMAT => {
+                    tracing::info!(from = v, to = migrate::CURRENT_FORMAT, "store migrated")
+                }
+                Some(_) => {}
+            }
+            Ok(Arc::new(store))
+        }
+    })
+    .await?
+    .map_err(|source| StartError::Store {
+        path: store_path,
+        source,
+    })?;
+    start_with_store(config, store, node_key, admin_token).await
+}
+
+/// Serves the API over an already open store (tests use a
+/// [`MemoryStore`](crate::store::MemoryStore) this way).
+pub async fn start_with_store(
+    config: Config,
+    store: Arc<dyn KvStore>,
+    node_key: SigningKey,
+    admin_token: secrets::AdminToken,
+) -> Result<RunningNode, StartError> {
+    let listen = config.http.listen;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|source| StartError::Bind {
+            addr: listen,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| StartError::Bind {
+        addr: listen,
+        source,
+    })?;
+    let context = ApiContext::new(config, store, node_key.public_key(), admin_token);
+    let (shutdown, stop) = oneshot::channel::<()>();
+    let server = warp::serve(api::routes(&context))
+        .incoming(listener)
+        .graceful(async {
+            // A dropped sender also stops the server.
+            let _ = stop.await;
+        })
+        .run();
+    let server = tokio::spawn(server);
+    tracing::info!(%addr, "HTTP API listening");
+    Ok(RunningNode {
+        addr,
+        context,
+        node_key,
+        shutdown,
+        server,
+    })
+}
