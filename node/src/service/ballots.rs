@@ -1,0 +1,336 @@
+//! Ballots: the hot path. Voter-signed commitments go into the log in
+//! batches (one flush per batch); openings are held back until close.
+
+use super::credentials::credential_key;
+use super::records::{self, BallotRecord, CredentialRecord, LatestBallot, ProposalRecord};
+use super::{Node, ProcessLog, ServiceError, lock};
+use crate::store::{Keyspace, StoreError, WriteBatch};
+use pbnode_protocol::ballot::{
+    BallotCommitment, BallotContext, BallotError, BallotOpening, ProjectInfo,
+};
+use pbnode_protocol::crypto::{BatchItem, Signed, verify_batch};
+use pbnode_protocol::ids::Id;
+use pbnode_protocol::merkle::Digest;
+use pbnode_protocol::objects::{LogEntry, Phase, ProcessDef, ProcessId, ProposalId};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// A ballot as a voter sends it: the commitment they signed with their
+/// voter key, and its opening (ballot and nonce) that the node keeps until close.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BallotSubmission {
+    /// The process voted in.
+    pub process: ProcessId,
+    /// The commitment, signed by the voter key it names.
+    pub signed: Signed<BallotCommitment>,
+    /// The ballot and nonce.
+    pub opening: BallotOpening,
+}
+
+/// What the writer answers once a ballot is durable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CastReceipt {
+    /// The process.
+    pub process: ProcessId,
+    /// The commitment id (fetch the full receipt with it).
+    pub commitment: Id<BallotCommitment>,
+    /// The `BallotCommitted` leaf index.
+    pub leaf_index: u64,
+    /// The commitment this ballot supersedes, for a re-cast.
+    pub supersedes: Option<Id<BallotCommitment>>,
+}
+
+/// What a voter keeps: verifiable offline against the node's key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receipt {
+    /// The process.
+    pub process: ProcessId,
+    /// The signed commitment as logged.
+    pub signed: Signed<BallotCommitment>,
+    /// The opening. Present only once the process is closed (before, the
+    /// voter already holds it, and handing it to anyone who knows the
+    /// public commitment id would reveal the ballot).
+    pub opening: Option<BallotOpening>,
+    /// The leaf index of the commitment.
+    pub leaf_index: u64,
+    /// RFC 9162 inclusion proof of the leaf in the checkpoint's tree.
+    pub inclusion_proof: Vec<Digest>,
+    /// The C2SP signed checkpoint (note text) the proof leads to.
+    pub checkpoint: String,
+}
+
+/// What ballots are checked against during voting; proposals cannot change
+/// then, so it is built once per process and cached in its [`ProcessLog`].
+#[derive(Debug)]
+pub(crate) struct VotingContext {
+    def: ProcessDef,
+    projects: BTreeMap<ProposalId, ProjectInfo>,
+}
+
+impl VotingContext {
+    fn new(def: ProcessDef, proposals: &[ProposalRecord]) -> Self {
+        let projects = proposals
+            .iter()
+            .map(|r| {
+                let info = ProjectInfo {
+                    cost: r.proposal.cost,
+                    district: r.proposal.district.clone(),
+                    status: r.status,
+                };
+                (r.id, info)
+            })
+            .collect();
+        VotingContext { def, projects }
+    }
+}
+
+pub(crate) fn ballot_key(process: &ProcessId, commitment: &Id<BallotCommitment>) -> Vec<u8> {
+    records::key(process, commitment.as_bytes())
+}
+
+/// The failure of a whole batch, once per request (errors are not `Clone`).
+fn batch_failure(error: &ServiceError) -> ServiceError {
+    ServiceError::Store(StoreError::Engine(error.to_string()))
+}
+
+impl Node {
+    /// Checks and durably appends many ballots with one flush, and answers
+    /// each, in order. Signatures are checked as one batch first (a failing
+    /// batch falls back to strict single checks to find the culprits).
+    /// Ballots of one credential in one batch are applied in order, so the
+    /// last one counts; a commitment already accepted is a `duplicate_ballot`.
+    pub fn cast_ballots(
+        &self,
+        submissions: Vec<BallotSubmission>,
+    ) -> Vec<Result<CastReceipt, ServiceError>> {
+        let mut results: Vec<Option<Result<CastReceipt, ServiceError>>> =
+            submissions.iter().map(|_| None).collect();
+        let mut items = Vec::with_capacity(submissions.len());
+        let mut positions = Vec::with_capacity(submissions.len());
+        for (i, s) in submissions.iter().enumerate() {
+            if s.signed.signer != s.signed.value.voter {
+                results[i] = Some(Err(ServiceError::InvalidSignature));
+                continue;
+            }
+            match BatchItem::from_signed(&s.signed) {
+                Ok(item) => {
+                    items.push(item);
+                    positions.push(i);
+                }
+                Err(e) => results[i] = Some(Err(e.into())),
+            }
+        }
+        if let Err(failed) = verify_batch(&items) {
+            for f in failed {
+                results[positions[f]] = Some(Err(ServiceError::InvalidSignature));
+            }
+        }
+        let mut by_process: BTreeMap<ProcessId, Vec<usize>> = BTreeMap::new();
+        for (i, s) in submissions.iter().enumerate() {
+            if results[i].is_none() {
+                by_process.entry(s.process).or_default().push(i);
+            }
+        }
+        for (process, indices) in by_process {
+            match self.cast_for_process(&process, &submissions, &indices) {
+                Ok(answers) => {
+                    for (i, answer) in indices.into_iter().zip(answers) {
+                        results[i] = Some(answer);
+                    }
+                }
+                Err(e) => {
+                    for i in indices {
+                        results[i] = Some(Err(batch_failure(&e)));
+                    }
+                }
+            }
+        }
+        results
+            .into_iter()
+            .map(|r| r.unwrap_or(Err(ServiceError::IngestStopped)))
+            .collect()
+    }
+
+    /// One ballot, with its own flush (tests, tools). The runtime path is
+    /// [`crate::ingest::Ingest`], which batches.
+    pub fn cast_ballot(&self, submission: BallotSubmission) -> Result<CastReceipt, ServiceError> {
+        self.cast_ballots(vec![submission])
+            .pop()
+            .unwrap_or(Err(ServiceError::IngestStopped))
+    }
+
+    /// Checks and appends the ballots `indices` of one process. The outer
+    /// error fails them all (process unknown, not voting, storage failure).
+    fn cast_for_process(
+        &self,
+        process: &ProcessId,
+        submissions: &[BallotSubmission],
+        indices: &[usize],
+    ) -> Result<Vec<Result<CastReceipt, ServiceError>>, ServiceError> {
+        let log = self.process_log(process)?;
+        let mut pl = lock(&log);
+        let record = self.record_in_phase(process, &[Phase::Voting])?;
+        let context = self.voting_context(process, &mut pl, record.def)?;
+        let mut answers = Vec::with_capacity(indices.len());
+        let mut entries = Vec::new();
+        let mut batch = WriteBatch::default();
+        let mut seen = HashSet::new();
+        let mut latest_in_batch: HashMap<[u8; 32], Id<BallotCommitment>> = HashMap::new();
+        let first_leaf = pl.log.size();
+        for &i in indices {
+            let s = &submissions[i];
+            let checked =
+                self.check_ballot(process, &context, s)
+                    .and_then(|(commitment, credential)| {
+                        if !seen.insert(commitment)
+                            || self
+                                .store
+                                .get(Keyspace::Receipts, &ballot_key(process, &commitment))?
+                                .is_some()
+                        {
+                            return Err(ServiceError::DuplicateBallot);
+                        }
+                        Ok((commitment, credential))
+                    });
+            let (commitment, credential) = match checked {
+                Ok(found) => found,
+                Err(e) => {
+                    answers.push(Err(e));
+                    continue;
+                }
+            };
+            let voter = *credential.credential.value.voter().as_bytes();
+            let supersedes = match latest_in_batch.get(&voter) {
+                Some(previous) => Some(*previous),
+                None => records::get::<LatestBallot>(
+                    &*self.store,
+                    Keyspace::Openings,
+                    &credential_key(process, credential.credential.value.voter()),
+                )?
+                .map(|l| l.commitment),
+            };
+            let leaf = first_leaf + entries.len() as u64;
+            let ballot = BallotRecord {
+                signed: s.signed.clone(),
+                opening: s.opening.clone(),
+                leaf,
+                at: self.now(),
+            };
+            records::put(
+                &mut batch,
+                Keyspace::Receipts,
+                &ballot_key(process, &commitment),
+                &ballot,
+            )?;
+            records::put(
+                &mut batch,
+                Keyspace::Openings,
+                &credential_key(process, credential.credential.value.voter()),
+                &LatestBallot { commitment, leaf },
+            )?;
+            latest_in_batch.insert(voter, commitment);
+            entries.push(LogEntry::BallotCommitted(s.signed.clone()));
+            answers.push(Ok(CastReceipt {
+                process: *process,
+                commitment,
+                leaf_index: leaf,
+                supersedes,
+            }));
+        }
+        if !entries.is_empty() {
+            self.append(&mut pl, &entries, batch)?;
+        }
+        Ok(answers)
+    }
+
+    /// Everything about one ballot except duplicates: its process, the
+    /// voter's credential, the opening against the commitment, and the
+    /// ballot against the process and the credential's district.
+    fn check_ballot(
+        &self,
+        process: &ProcessId,
+        context: &VotingContext,
+        s: &BallotSubmission,
+    ) -> Result<(Id<BallotCommitment>, CredentialRecord), ServiceError> {
+        if s.signed.value.process != *process {
+            return Err(ServiceError::InvalidInput(
+                "the commitment names another process".into(),
+            ));
+        }
+        let credential: CredentialRecord = records::get(
+            &*self.store,
+            Keyspace::Credentials,
+            &credential_key(process, &s.signed.value.voter),
+        )?
+        .ok_or(ServiceError::NotRegistered)?;
+        s.opening.opens(&s.signed.value)?;
+        let ballot_context = BallotContext {
+            process_id: *process,
+            process: &context.def,
+            projects: &context.projects,
+        };
+        ballot_context.validate(&s.opening.ballot)?;
+        let district = credential.credential.value.district();
+        if s.opening.ballot.district != district {
+            return Err(BallotError::WrongDistrict {
+                ballot: s.opening.ballot.district.clone(),
+                credential: district.to_string(),
+            }
+            .into());
+        }
+        Ok((s.signed.id()?, credential))
+    }
+
+    fn voting_context(
+        &self,
+        process: &ProcessId,
+        pl: &mut ProcessLog,
+        def: ProcessDef,
+    ) -> Result<std::sync::Arc<VotingContext>, ServiceError> {
+        if let Some(context) = &pl.voting {
+            return Ok(context.clone());
+        }
+        let proposals = self.list_proposals(process, &Default::default())?;
+        let context = std::sync::Arc::new(VotingContext::new(def, &proposals));
+        pl.voting = Some(context.clone());
+        Ok(context)
+    }
+
+    /// The receipt of a ballot, by its commitment id: the signed
+    /// commitment, its leaf index, an inclusion proof and a signed
+    /// checkpoint covering it (signed now if the latest does not cover the
+    /// leaf yet). The opening is included only after close.
+    pub fn receipt(
+        &self,
+        process: &ProcessId,
+        commitment: &Id<BallotCommitment>,
+    ) -> Result<Receipt, ServiceError> {
+        let ballot: BallotRecord = records::get(
+            &*self.store,
+            Keyspace::Receipts,
+            &ballot_key(process, commitment),
+        )?
+        .ok_or_else(|| ServiceError::ReceiptNotFound(commitment.to_string()))?;
+        let log = self.process_log(process)?;
+        let mut pl = lock(&log);
+        let (_, record) = self.record_by_id(process)?;
+        let closed = matches!(record.phase(), Some(Phase::Closed | Phase::Implementation));
+        let checkpoint = match self.latest_checkpoint_record(process)? {
+            Some((size, cp)) if size > ballot.leaf => cp.note,
+            _ => self.sign_checkpoint_locked(process, &mut pl)?.to_text(),
+        };
+        let size = pbnode_protocol::note::SignedCheckpoint::parse(&checkpoint)
+            .map_err(|e| ServiceError::Checkpoint(e.to_string()))?
+            .checkpoint()
+            .size;
+        let inclusion_proof = pl.log.inclusion_proof(ballot.leaf, size)?;
+        Ok(Receipt {
+            process: *process,
+            signed: ballot.signed,
+            opening: closed.then_some(ballot.opening),
+            leaf_index: ballot.leaf,
+            inclusion_proof,
+            checkpoint,
+        })
+    }
+}
