@@ -60,7 +60,7 @@ pub struct Receipt {
 }
 
 /// What ballots are checked against during voting; proposals cannot change
-/// then, so it is built once per process and cached in its [`ProcessLog`].
+/// then, so it is built once per process and cached in its `ProcessLog`.
 #[derive(Debug)]
 pub(crate) struct VotingContext {
     def: ProcessDef,
@@ -88,9 +88,19 @@ pub(crate) fn ballot_key(process: &ProcessId, commitment: &Id<BallotCommitment>)
     records::key(process, commitment.as_bytes())
 }
 
-/// The failure of a whole batch, once per request (errors are not `Clone`).
+/// The failure of a whole process's share of a batch, once per request
+/// (errors are not `Clone`): state errors keep their code, storage and
+/// other internal failures are reported as storage errors.
 fn batch_failure(error: &ServiceError) -> ServiceError {
-    ServiceError::Store(StoreError::Engine(error.to_string()))
+    match error {
+        ServiceError::ProcessNotFound(p) => ServiceError::ProcessNotFound(p.clone()),
+        ServiceError::NotOpen(p) => ServiceError::NotOpen(p.clone()),
+        ServiceError::WrongPhase { expected, actual } => ServiceError::WrongPhase {
+            expected: *expected,
+            actual: *actual,
+        },
+        other => ServiceError::Store(StoreError::Engine(other.to_string())),
+    }
 }
 
 impl Node {

@@ -6,7 +6,7 @@
 //! `spawn_blocking`, or the ballot writer of [`crate::ingest`]). One file
 //! per resource; each adds `impl Node` methods.
 //!
-//! Concurrency: each open process has one [`ProcessLog`] behind a mutex.
+//! Concurrency: each open process has one `ProcessLog` behind a mutex.
 //! Every write to a process (log appends and the records that go with them)
 //! happens while holding it, so a phase change, a code use or a ballot batch
 //! sees a consistent state, and a close can never interleave with a ballot.

@@ -184,7 +184,7 @@ impl Node {
     /// Accepting at another cost keeps the log's proposals immutable (a
     /// proposal's id covers its cost, and ballots and the tally use the
     /// logged cost): the node logs a revised proposal with the new cost,
-    /// marks the original rejected ("revised as <id>") and the revision
+    /// marks the original rejected (`revised as <id>`) and the revision
     /// accepted. Returns the accepted or rejected proposal.
     pub fn review_proposal(
         &self,

@@ -1,0 +1,55 @@
+//! An acknowledged ballot is on disk: it is in the log after the sled store
+//! is closed and opened again.
+
+use super::support::*;
+use crate::ingest::{Ingest, IngestConfig};
+use crate::service::{CastReceipt, CheckpointPolicy, Node};
+use crate::store::SledStore;
+use pbnode_protocol::encoding;
+use pbnode_protocol::objects::{LogEntry, Phase};
+use std::sync::Arc;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_ballots_survive_reopening_the_sled_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let (node, _clock) = node_on(sled(&dir), CheckpointPolicy::default());
+    let v = to_voting(&node, "budget", 8);
+    let keys: Vec<_> = (0..4).map(|i| register(&node, &v, i * 2)).collect();
+    let (ingest, writer) = Ingest::spawn(node.clone(), IngestConfig::default());
+    let mut tasks = Vec::new();
+    for round in 0..10 {
+        for key in &keys {
+            let b = ballot(v.id, key, "north", &[v.north[round % 3]]);
+            let ingest = ingest.clone();
+            tasks.push(tokio::spawn(async move {
+                let signed = b.signed.clone();
+                (signed, ingest.cast(b).await.unwrap())
+            }));
+        }
+    }
+    let mut acknowledged: Vec<(_, CastReceipt)> = Vec::new();
+    for task in tasks {
+        acknowledged.push(task.await.unwrap());
+    }
+    drop(ingest);
+    writer.await.unwrap();
+    let id = v.id;
+    drop(node);
+
+    // Everything that held the store is gone: open it again.
+    let store: Arc<dyn crate::store::KvStore> = Arc::new(SledStore::open(dir.path()).unwrap());
+    let clock = Arc::new(crate::service::ManualClock::new(1_800_000_100));
+    let node = Node::open(store, &SEED, identity(), CheckpointPolicy::default(), clock).unwrap();
+    assert_eq!(acknowledged.len(), 40);
+    for (signed, receipt) in &acknowledged {
+        let bytes = node.log_entries(&id, receipt.leaf_index, 1).unwrap();
+        let entry: LogEntry = encoding::from_bytes(&bytes[0]).unwrap();
+        assert_eq!(entry, LogEntry::BallotCommitted(signed.clone()));
+        assert_eq!(
+            node.receipt(&id, &receipt.commitment).unwrap().leaf_index,
+            receipt.leaf_index
+        );
+    }
+    node.advance_phase(&id, Phase::Closed).unwrap();
+    assert_eq!(node.results(&id).unwrap().value.ballots_counted, 4);
+}
