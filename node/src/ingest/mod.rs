@@ -9,6 +9,7 @@
 
 use crate::service::{BallotSubmission, CastReceipt, Node, ServiceError};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
@@ -30,6 +31,47 @@ impl Default for IngestConfig {
     }
 }
 
+/// Counters of the writer, for metrics.
+#[derive(Debug, Default)]
+pub struct IngestStats {
+    batches: AtomicU64,
+    ballots: AtomicU64,
+    accepted: AtomicU64,
+    largest_batch: AtomicU64,
+}
+
+/// A reading of [`IngestStats`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub struct IngestSnapshot {
+    /// Batches written (one flush each).
+    pub batches: u64,
+    /// Ballots received.
+    pub ballots: u64,
+    /// Ballots accepted and durable.
+    pub accepted: u64,
+    /// The largest batch so far.
+    pub largest_batch: u64,
+}
+
+impl IngestStats {
+    /// The current counts.
+    pub fn snapshot(&self) -> IngestSnapshot {
+        IngestSnapshot {
+            batches: self.batches.load(Ordering::Relaxed),
+            ballots: self.ballots.load(Ordering::Relaxed),
+            accepted: self.accepted.load(Ordering::Relaxed),
+            largest_batch: self.largest_batch.load(Ordering::Relaxed),
+        }
+    }
+
+    fn record(&self, size: usize, accepted: usize) {
+        self.batches.fetch_add(1, Ordering::Relaxed);
+        self.ballots.fetch_add(size as u64, Ordering::Relaxed);
+        self.accepted.fetch_add(accepted as u64, Ordering::Relaxed);
+        self.largest_batch.fetch_max(size as u64, Ordering::Relaxed);
+    }
+}
+
 /// One ballot and where to send its answer.
 struct Request {
     submission: BallotSubmission,
@@ -40,6 +82,7 @@ struct Request {
 #[derive(Debug, Clone)]
 pub struct Ingest {
     sender: mpsc::Sender<Request>,
+    stats: Arc<IngestStats>,
 }
 
 impl Ingest {
@@ -47,8 +90,14 @@ impl Ingest {
     /// every [`Ingest`] handle is dropped, after answering what it holds.
     pub fn spawn(node: Arc<Node>, config: IngestConfig) -> (Ingest, JoinHandle<()>) {
         let (sender, receiver) = mpsc::channel(config.queue.max(1));
-        let task = tokio::spawn(run(node, receiver, config.max_batch.max(1)));
-        (Ingest { sender }, task)
+        let stats = Arc::new(IngestStats::default());
+        let task = tokio::spawn(run(node, receiver, config.max_batch.max(1), stats.clone()));
+        (Ingest { sender, stats }, task)
+    }
+
+    /// The writer's counters.
+    pub fn stats(&self) -> IngestSnapshot {
+        self.stats.snapshot()
     }
 
     /// Casts a ballot; resolves once it is durable (or refused).
@@ -62,7 +111,12 @@ impl Ingest {
     }
 }
 
-async fn run(node: Arc<Node>, mut receiver: mpsc::Receiver<Request>, max_batch: usize) {
+async fn run(
+    node: Arc<Node>,
+    mut receiver: mpsc::Receiver<Request>,
+    max_batch: usize,
+    stats: Arc<IngestStats>,
+) {
     let mut pending = Vec::with_capacity(max_batch);
     while receiver.recv_many(&mut pending, max_batch).await > 0 {
         let (submissions, replies): (Vec<_>, Vec<_>) =
@@ -71,6 +125,7 @@ async fn run(node: Arc<Node>, mut receiver: mpsc::Receiver<Request>, max_batch: 
         let results = tokio::task::spawn_blocking(move || writer.cast_ballots(submissions)).await;
         match results {
             Ok(results) => {
+                stats.record(results.len(), results.iter().filter(|r| r.is_ok()).count());
                 for (reply, result) in replies.into_iter().zip(results) {
                     // A caller that went away no longer needs its answer;
                     // its ballot is durable all the same.

@@ -306,6 +306,22 @@ impl Node {
         Ok(context)
     }
 
+    /// The full receipt of a ballot just cast: [`Node::receipt`] with the
+    /// opening the voter sent (the voter holds it anyway, so it is theirs to
+    /// keep in the receipt even before close).
+    pub fn cast_receipt(
+        &self,
+        submission: &BallotSubmission,
+        cast: &CastReceipt,
+    ) -> Result<Receipt, ServiceError> {
+        let mut receipt = self.receipt(&cast.process, &cast.commitment)?;
+        if receipt.signed != submission.signed {
+            return Err(ServiceError::ReceiptNotFound(cast.commitment.to_string()));
+        }
+        receipt.opening = Some(submission.opening.clone());
+        Ok(receipt)
+    }
+
     /// The receipt of a ballot, by its commitment id: the signed
     /// commitment, its leaf index, an inclusion proof and a signed
     /// checkpoint covering it (signed now if the latest does not cover the
@@ -327,7 +343,9 @@ impl Node {
         let closed = matches!(record.phase(), Some(Phase::Closed | Phase::Implementation));
         let checkpoint = match self.latest_checkpoint_record(process)? {
             Some((size, cp)) if size > ballot.leaf => cp.note,
-            _ => self.sign_checkpoint_locked(process, &mut pl)?.to_text(),
+            _ => self
+                .sign_checkpoint_with(process, &mut pl, false)?
+                .to_text(),
         };
         let size = pbnode_protocol::note::SignedCheckpoint::parse(&checkpoint)
             .map_err(|e| ServiceError::Checkpoint(e.to_string()))?

@@ -66,11 +66,27 @@ impl Node {
         Ok(self.checkpoint_signer(process)?.verifier_key())
     }
 
-    /// Signs (or reuses) the checkpoint of the log's current size.
+    /// Signs (or reuses) the checkpoint of the log's current size, and
+    /// stores it durably.
     pub(crate) fn sign_checkpoint_locked(
         &self,
         process: &ProcessId,
         pl: &mut ProcessLog,
+    ) -> Result<SignedCheckpoint, ServiceError> {
+        self.sign_checkpoint_with(process, pl, true)
+    }
+
+    /// Signs (or reuses) the checkpoint of the log's current size. With
+    /// `flush` false the record is applied but made durable only by the next
+    /// flush: safe, because the leaves it covers are already durable, so a
+    /// checkpoint lost in a crash is signed again with the same root (and,
+    /// Ed25519 being deterministic, the same signature). The receipt path
+    /// uses it so that a receipt never costs a flush of its own.
+    pub(crate) fn sign_checkpoint_with(
+        &self,
+        process: &ProcessId,
+        pl: &mut ProcessLog,
+        flush: bool,
     ) -> Result<SignedCheckpoint, ServiceError> {
         let size = pl.log.size();
         let root = pl.log.root(size)?;
@@ -96,7 +112,11 @@ impl Node {
             at: now,
         };
         records::put(&mut batch, Keyspace::Checkpoints, &key, &record)?;
-        self.write(batch)?;
+        if flush {
+            self.write(batch)?;
+        } else {
+            self.store.apply(batch)?;
+        }
         pl.last_checkpoint = Some((size, now));
         Ok(signed)
     }

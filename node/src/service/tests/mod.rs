@@ -7,3 +7,4 @@ mod lifecycle;
 mod phases;
 mod registration;
 mod support;
+mod throughput;
