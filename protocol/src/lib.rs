@@ -16,4 +16,6 @@ pub mod merkle;
 pub mod note;
 pub mod objects;
 pub mod pabulib;
+pub mod receipt;
+pub mod recount;
 pub mod tally;

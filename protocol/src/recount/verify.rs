@@ -1,0 +1,534 @@
+//! The full independent verifier: everything a third party checks to trust
+//! a closed process's published result, from the raw log entries alone.
+//!
+//! Steps, in order (each failure is a precise [`VerifyError`]):
+//!
+//! 1. The checkpoint is signed by the node's log key, its size is the
+//!    number of entries, and the RFC 9162 BLAKE3 root of the entries is its
+//!    root.
+//! 2. Every entry decodes (strict canonical decoding); entry 0 is the
+//!    process definition signed by the owner key, valid by its own rules,
+//!    naming the owner jurisdiction if the verifier knows its id, and the
+//!    checkpoint's origin names that process.
+//! 3. Walking the log in order: every entry is for this process; proposal
+//!    status changes name submitted proposals; credentials are signed by
+//!    the node, for a district of the process, one per voter key;
+//!    commitments are signed by their voter key, which has an earlier
+//!    credential; commitments and credentials come before the close,
+//!    openings and the tally after it; each opening opens a logged
+//!    commitment, at most once, before the tally; the tally is signed by
+//!    the node.
+//! 4. One ballot per credential: the last commitment of each voter key
+//!    counts, earlier ones are superseded. Each counted commitment has an
+//!    opening; its ballot is valid for the process and the proposals on the
+//!    ballot (statuses as they stand when the log reaches the close), in
+//!    the credential's district.
+//! 5. The recount ([`super::tally_process`]: proposals on the ballot, the
+//!    counted ballots in the log order of their commitments) equals the
+//!    signed tally: rule, checkpoint (the log up to just before the tally
+//!    entry), ballots counted, totals, selection.
+
+use super::election::{BallotProject, tally_process};
+use super::verify_error::VerifyError;
+use crate::ballot::{BallotCommitment, BallotContext, BallotOpening, ProjectInfo};
+use crate::crypto::{PublicKey, Signable, Signed};
+use crate::encoding;
+use crate::ids::{Digest, Id};
+use crate::merkle::{Blake3Hasher, MemoryLog};
+use crate::note::{SignedCheckpoint, VerifierKey, parse_process_log_origin};
+use crate::objects::{
+    Ballot, CheckpointRef, JurisdictionId, LogEntry, ProcessDef, ProcessId, ProjectTotal,
+    ProposalId, ProposalStatus, Tally,
+};
+use std::collections::BTreeMap;
+
+/// The keys a verifier trusts for one process log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogKeys {
+    /// The key that signs the process definition (the owner jurisdiction's).
+    pub owner: PublicKey,
+    /// The node key that signs credentials and the tally.
+    pub node: PublicKey,
+    /// The note key that signs the log's checkpoints.
+    pub log: VerifierKey,
+    /// The owner jurisdiction's id, when the verifier knows it (from the
+    /// federation manifest): the process definition must name it.
+    pub owner_id: Option<JurisdictionId>,
+}
+
+impl LogKeys {
+    /// The keys of a municipal process, where the node's jurisdiction owns
+    /// the process: owner and node are the same key.
+    pub fn municipal(node: PublicKey, log: VerifierKey) -> Self {
+        LogKeys {
+            owner: node,
+            node,
+            log,
+            owner_id: None,
+        }
+    }
+}
+
+/// What a successful recount found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecountReport {
+    /// The process.
+    pub process: ProcessId,
+    /// Entries in the log.
+    pub entries: u64,
+    /// Proposals submitted.
+    pub proposals: u64,
+    /// Credentials issued.
+    pub credentials: u64,
+    /// Commitments logged.
+    pub commitments: u64,
+    /// Commitments superseded by a later one of the same voter key.
+    pub superseded: u64,
+    /// Ballots counted (one per voter key that committed).
+    pub counted: u64,
+    /// Openings published.
+    pub openings: u64,
+    /// The index of the tally entry.
+    pub tally_index: u64,
+    /// Totals per project, as recounted (and signed).
+    pub totals: Vec<ProjectTotal>,
+    /// Selected projects in selection order, as recounted (and signed).
+    pub selected: Vec<ProposalId>,
+}
+
+/// The short name of an entry's kind, for error messages.
+pub fn entry_kind(entry: &LogEntry) -> &'static str {
+    match entry {
+        LogEntry::ProcessDefined(_) => "process definition",
+        LogEntry::PhaseChanged(_) => "phase change",
+        LogEntry::ProposalSubmitted(_) => "proposal",
+        LogEntry::ProposalStatusChanged(_) => "proposal status",
+        LogEntry::CredentialIssued(_) => "credential",
+        LogEntry::BallotCommitted(_) => "commitment",
+        LogEntry::BallotOpened(_) => "opening",
+        LogEntry::Closed(_) => "close",
+        LogEntry::Tallied(_) => "tally",
+        LogEntry::Aggregated(_) => "aggregate",
+    }
+}
+
+struct Credential {
+    district: String,
+}
+
+struct LoggedCommitment {
+    index: u64,
+    commitment: BallotCommitment,
+    opening: Option<(u64, BallotOpening)>,
+}
+
+/// Everything the walk over the log collects.
+struct Walk<'a> {
+    keys: &'a LogKeys,
+    process: &'a ProcessDef,
+    process_id: ProcessId,
+    proposals: BTreeMap<ProposalId, ProjectInfo>,
+    credentials: BTreeMap<PublicKey, (u64, Credential)>,
+    commitments: Vec<LoggedCommitment>,
+    by_id: BTreeMap<Id<BallotCommitment>, usize>,
+    close: Option<u64>,
+    tally: Option<(u64, Tally)>,
+    openings: u64,
+}
+
+impl Walk<'_> {
+    fn same_process(&self, index: u64, found: &ProcessId) -> Result<(), VerifyError> {
+        if *found != self.process_id {
+            return Err(VerifyError::WrongProcess {
+                index,
+                expected: self.process_id,
+                found: *found,
+            });
+        }
+        Ok(())
+    }
+
+    fn node_signed<T: Signable>(
+        &self,
+        index: u64,
+        kind: &'static str,
+        signed: &Signed<T>,
+    ) -> Result<(), VerifyError> {
+        signed
+            .verify(&self.keys.node)
+            .map_err(|error| VerifyError::NodeSignature { index, kind, error })
+    }
+
+    fn open_phase(&self, index: u64, kind: &'static str) -> Result<(), VerifyError> {
+        match self.close {
+            Some(_) => Err(VerifyError::AfterClose { index, kind }),
+            None => Ok(()),
+        }
+    }
+
+    fn closed_phase(&self, index: u64, kind: &'static str) -> Result<(), VerifyError> {
+        match self.close {
+            Some(_) => Ok(()),
+            None => Err(VerifyError::BeforeClose { index, kind }),
+        }
+    }
+
+    fn step(&mut self, index: u64, entry: LogEntry) -> Result<(), VerifyError> {
+        let kind = entry_kind(&entry);
+        match entry {
+            LogEntry::ProcessDefined(_) => return Err(VerifyError::ProcessRedefined { index }),
+            LogEntry::PhaseChanged(change) => self.same_process(index, &change.process)?,
+            LogEntry::ProposalSubmitted(proposal) => {
+                self.same_process(index, &proposal.process)?;
+                let id = proposal.id()?;
+                let info = ProjectInfo {
+                    cost: proposal.cost,
+                    district: proposal.district,
+                    status: ProposalStatus::Submitted,
+                };
+                if self.proposals.insert(id, info).is_some() {
+                    return Err(VerifyError::DuplicateProposal {
+                        index,
+                        proposal: id,
+                    });
+                }
+            }
+            LogEntry::ProposalStatusChanged(change) => {
+                let info = self.proposals.get_mut(&change.proposal).ok_or(
+                    VerifyError::UnknownProposal {
+                        index,
+                        proposal: change.proposal,
+                    },
+                )?;
+                // The ballot is fixed at close: later changes (selected,
+                // in progress, done) do not change what voters could choose.
+                if self.close.is_none() {
+                    info.status = change.change.status;
+                }
+            }
+            LogEntry::CredentialIssued(signed) => {
+                self.node_signed(index, kind, &signed)?;
+                self.open_phase(index, kind)?;
+                let credential = &signed.value;
+                self.same_process(index, credential.process())?;
+                let district = credential.district().to_owned();
+                if self.process.district(&district).is_none() {
+                    return Err(VerifyError::CredentialDistrictUnknown { index, district });
+                }
+                let voter = *credential.voter();
+                if let Some((first, _)) = self.credentials.get(&voter) {
+                    return Err(VerifyError::DuplicateCredential {
+                        index,
+                        voter: voter.to_string(),
+                        first: *first,
+                    });
+                }
+                self.credentials
+                    .insert(voter, (index, Credential { district }));
+            }
+            LogEntry::BallotCommitted(signed) => self.commitment(index, signed)?,
+            LogEntry::BallotOpened(opened) => {
+                self.closed_phase(index, kind)?;
+                if self.tally.is_some() {
+                    return Err(VerifyError::OpenedAfterTally { index });
+                }
+                let slot = *self.by_id.get(&opened.commitment).ok_or(
+                    VerifyError::OpeningForUnknownCommitment {
+                        index,
+                        commitment: opened.commitment,
+                    },
+                )?;
+                let logged = &mut self.commitments[slot];
+                if let Some((first, _)) = logged.opening {
+                    return Err(VerifyError::DuplicateOpening {
+                        index,
+                        commitment: opened.commitment,
+                        first,
+                    });
+                }
+                opened
+                    .opening
+                    .opens(&logged.commitment)
+                    .map_err(|error| VerifyError::OpeningMismatch { index, error })?;
+                logged.opening = Some((index, opened.opening));
+                self.openings += 1;
+            }
+            LogEntry::Closed(close) => {
+                self.same_process(index, &close.process)?;
+                if let Some(first) = self.close {
+                    return Err(VerifyError::Repeated { index, kind, first });
+                }
+                self.close = Some(index);
+            }
+            LogEntry::Tallied(signed) => {
+                self.node_signed(index, kind, &signed)?;
+                self.closed_phase(index, kind)?;
+                self.same_process(index, &signed.value.process)?;
+                if let Some((first, _)) = self.tally {
+                    return Err(VerifyError::Repeated { index, kind, first });
+                }
+                self.tally = Some((index, signed.value));
+            }
+            LogEntry::Aggregated(signed) => self.node_signed(index, kind, &signed)?,
+        }
+        Ok(())
+    }
+
+    fn commitment(
+        &mut self,
+        index: u64,
+        signed: Signed<BallotCommitment>,
+    ) -> Result<(), VerifyError> {
+        self.open_phase(index, "commitment")?;
+        signed
+            .verify(&signed.value.voter)
+            .map_err(|error| VerifyError::VoterSignature { index, error })?;
+        self.same_process(index, &signed.value.process)?;
+        if !self.credentials.contains_key(&signed.value.voter) {
+            return Err(VerifyError::UnregisteredVoter {
+                index,
+                voter: signed.value.voter.to_string(),
+            });
+        }
+        let id = signed.value.id()?;
+        if let Some(&slot) = self.by_id.get(&id) {
+            return Err(VerifyError::DuplicateCommitment {
+                index,
+                first: self.commitments[slot].index,
+            });
+        }
+        self.by_id.insert(id, self.commitments.len());
+        self.commitments.push(LoggedCommitment {
+            index,
+            commitment: signed.value,
+            opening: None,
+        });
+        Ok(())
+    }
+
+    /// The last commitment per voter key, in log order, with its ballot
+    /// checked; errors on a missing opening or an invalid ballot.
+    fn counted_ballots(&self) -> Result<Vec<Ballot>, VerifyError> {
+        let mut last: BTreeMap<PublicKey, usize> = BTreeMap::new();
+        for (slot, logged) in self.commitments.iter().enumerate() {
+            last.insert(logged.commitment.voter, slot);
+        }
+        let mut slots: Vec<usize> = last.into_values().collect();
+        slots.sort_unstable();
+        let context = BallotContext {
+            process_id: self.process_id,
+            process: self.process,
+            projects: &self.proposals,
+        };
+        let mut ballots = Vec::with_capacity(slots.len());
+        for slot in slots {
+            let logged = &self.commitments[slot];
+            let index = logged.index;
+            let Some((_, opening)) = &logged.opening else {
+                return Err(VerifyError::MissingOpening {
+                    index,
+                    commitment: logged.commitment.id()?,
+                });
+            };
+            let ballot = &opening.ballot;
+            context
+                .validate(ballot)
+                .map_err(|error| VerifyError::InvalidBallot { index, error })?;
+            if let Some((_, credential)) = self.credentials.get(&ballot.voter)
+                && credential.district != ballot.district
+            {
+                return Err(VerifyError::BallotDistrictNotCredential {
+                    index,
+                    ballot: ballot.district.clone(),
+                    credential: credential.district.clone(),
+                });
+            }
+            ballots.push(ballot.clone());
+        }
+        Ok(ballots)
+    }
+}
+
+/// Verifies a closed process log end to end and recounts it (see the module
+/// docs for the steps). `entries` are the canonical leaf data in log order;
+/// `checkpoint` is a signed checkpoint of exactly these entries.
+pub fn verify_log(
+    entries: &[Vec<u8>],
+    keys: &LogKeys,
+    checkpoint: &SignedCheckpoint,
+) -> Result<RecountReport, VerifyError> {
+    checkpoint
+        .verify_log_signature(std::slice::from_ref(&keys.log))
+        .map_err(VerifyError::CheckpointSignature)?;
+    let claimed = checkpoint.checkpoint();
+    let size = u64::try_from(entries.len()).unwrap_or(u64::MAX);
+    if claimed.size != size {
+        return Err(VerifyError::SizeMismatch {
+            checkpoint: claimed.size,
+            entries: size,
+        });
+    }
+    let mut tree = MemoryLog::new(Blake3Hasher);
+    for data in entries {
+        tree.append(data);
+    }
+    let computed = tree.root(size)?;
+    if computed != claimed.root {
+        return Err(VerifyError::RootMismatch {
+            computed: Digest(computed),
+            checkpoint: Digest(claimed.root),
+        });
+    }
+    let mut decoded = entries.iter().zip(0u64..).map(|(data, index)| {
+        encoding::from_bytes::<LogEntry>(data).map_err(|error| VerifyError::Decode { index, error })
+    });
+    let signed_process = match decoded.next() {
+        None => return Err(VerifyError::EmptyLog),
+        Some(entry) => match entry? {
+            LogEntry::ProcessDefined(signed) => signed,
+            other => {
+                return Err(VerifyError::FirstEntryNotProcess {
+                    found: entry_kind(&other),
+                });
+            }
+        },
+    };
+    signed_process
+        .verify(&keys.owner)
+        .map_err(VerifyError::ProcessSignature)?;
+    let process = &signed_process.value;
+    process.check()?;
+    if let Some(expected) = keys.owner_id
+        && expected != process.owner
+    {
+        return Err(VerifyError::OwnerMismatch {
+            expected,
+            found: process.owner,
+        });
+    }
+    let process_id = process.id()?;
+    let (_, origin_process) = parse_process_log_origin(&claimed.origin)?;
+    if origin_process != process_id.to_string() {
+        return Err(VerifyError::OriginNotThisProcess {
+            origin: claimed.origin.clone(),
+            process: process_id,
+        });
+    }
+    let mut walk = Walk {
+        keys,
+        process,
+        process_id,
+        proposals: BTreeMap::new(),
+        credentials: BTreeMap::new(),
+        commitments: Vec::new(),
+        by_id: BTreeMap::new(),
+        close: None,
+        tally: None,
+        openings: 0,
+    };
+    for (entry, index) in decoded.zip(1u64..) {
+        walk.step(index, entry?)?;
+    }
+    if walk.close.is_none() {
+        return Err(VerifyError::NotClosed);
+    }
+    let (tally_index, tally) = walk.tally.clone().ok_or(VerifyError::NoTally)?;
+    let ballots = walk.counted_ballots()?;
+    let on_ballot: Vec<BallotProject> = walk
+        .proposals
+        .iter()
+        .filter(|(_, info)| info.status.is_on_ballot())
+        .map(|(id, info)| BallotProject {
+            id: *id,
+            cost: info.cost,
+            district: info.district.clone(),
+        })
+        .collect();
+    let recount = tally_process(process, &on_ballot, &ballots)?;
+    let expected_checkpoint = CheckpointRef {
+        size: tally_index,
+        root: Digest(tree.root(tally_index)?),
+    };
+    compare_tally(process, &tally, expected_checkpoint, &recount)?;
+    let commitments = u64::try_from(walk.commitments.len()).unwrap_or(u64::MAX);
+    Ok(RecountReport {
+        process: process_id,
+        entries: size,
+        proposals: u64::try_from(walk.proposals.len()).unwrap_or(u64::MAX),
+        credentials: u64::try_from(walk.credentials.len()).unwrap_or(u64::MAX),
+        commitments,
+        superseded: commitments - recount.ballots_counted,
+        counted: recount.ballots_counted,
+        openings: walk.openings,
+        tally_index,
+        totals: recount.totals,
+        selected: recount.selected,
+    })
+}
+
+fn compare_tally(
+    process: &ProcessDef,
+    tally: &Tally,
+    checkpoint: CheckpointRef,
+    recount: &super::TallyContent,
+) -> Result<(), VerifyError> {
+    if tally.rule != process.rule {
+        return Err(VerifyError::TallyRule {
+            expected: format!("{} v{}", process.rule.name, process.rule.version),
+            found: format!("{} v{}", tally.rule.name, tally.rule.version),
+        });
+    }
+    if tally.checkpoint != checkpoint {
+        return Err(VerifyError::TallyCheckpoint {
+            expected: checkpoint,
+            found: tally.checkpoint,
+        });
+    }
+    if tally.ballots_counted != recount.ballots_counted {
+        return Err(VerifyError::TallyBallotsCounted {
+            expected: recount.ballots_counted,
+            found: tally.ballots_counted,
+        });
+    }
+    if tally.totals != recount.totals {
+        return Err(first_total_difference(&recount.totals, &tally.totals));
+    }
+    if tally.selected != recount.selected {
+        return Err(VerifyError::TallySelected {
+            expected: recount.selected.clone(),
+            found: tally.selected.clone(),
+        });
+    }
+    Ok(())
+}
+
+/// The first project (in id order) whose total differs between the two lists.
+fn first_total_difference(expected: &[ProjectTotal], found: &[ProjectTotal]) -> VerifyError {
+    let as_map = |totals: &[ProjectTotal]| -> BTreeMap<ProposalId, u64> {
+        totals.iter().map(|t| (t.project, t.total)).collect()
+    };
+    let (expected, found) = (as_map(expected), as_map(found));
+    let differing = expected
+        .keys()
+        .chain(found.keys())
+        .filter(|p| expected.get(p) != found.get(p))
+        .min()
+        .copied();
+    match differing {
+        Some(project) => VerifyError::TallyTotals {
+            project,
+            expected: expected.get(&project).copied(),
+            found: found.get(&project).copied(),
+        },
+        // Same totals in another order or with repeats: the order is part of the format.
+        None => VerifyError::TallyTotals {
+            project: found
+                .keys()
+                .next()
+                .copied()
+                .unwrap_or(Id::from_bytes([0; 32])),
+            expected: None,
+            found: None,
+        },
+    }
+}
