@@ -3,8 +3,8 @@
 //!
 //! Closing is two durable steps, so a crash in between is recoverable:
 //! 1. one atomic append of `PhaseChanged(Closed)`, `Closed` and every
-//!    counted `BallotOpened` (the last ballot per credential, sorted by voter
-//!    key), with the phase set to closed;
+//!    counted `BallotOpened` (the last ballot per credential, in the log
+//!    order of their commitments), with the phase set to closed;
 //! 2. a checkpoint of that log (the one the tally names), the count, one
 //!    append of `Tallied` and a `Selected` status change per selected
 //!    project, and a final checkpoint.
@@ -12,7 +12,7 @@
 //! [`Node::open`] runs step 2 for a closed process that has no tally.
 
 use super::ballots::ballot_key;
-use super::election::{self, units};
+use super::election::{self, export_elections};
 use super::records::{self, BallotRecord, LatestBallot, ProcessRecord, ProcessState};
 use super::{Node, ProcessLog, ServiceError, lock};
 use crate::store::{Keyspace, WriteBatch};
@@ -102,7 +102,7 @@ impl Node {
                 root: pbnode_protocol::ids::Digest(counted_at.checkpoint().root),
             },
             rule: record.def.rule.clone(),
-            ballots_counted: ballots.len() as u64,
+            ballots_counted: counted.ballots_counted,
             totals: counted.totals,
             selected: counted.selected.clone(),
         }
@@ -214,7 +214,7 @@ impl Node {
             .map(|b| b.opening.ballot)
             .collect();
         let projects = self.on_ballot(id)?;
-        units(&record.def, &projects, &ballots)
+        export_elections(&record.def, &projects, &ballots)?
             .into_iter()
             .map(|unit| {
                 let text = pabulib::write(&unit.election)

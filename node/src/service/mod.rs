@@ -32,7 +32,7 @@ pub mod records;
 #[cfg(test)]
 mod tests;
 
-pub use ballots::{BallotSubmission, CastReceipt, Receipt};
+pub use ballots::{BallotSubmission, CastReceipt, ReceiptView, strict_signatures};
 pub use census::{CensusImport, CensusRowError, CensusRowProblem};
 pub use checkpoints::CheckpointPolicy;
 pub use clock::{Clock, ManualClock, SystemClock};

@@ -37,7 +37,7 @@ async fn acknowledged_ballots_survive_reopening_the_sled_store() {
     drop(node);
 
     // Everything that held the store is gone: open it again.
-    let store: Arc<dyn crate::store::KvStore> = Arc::new(SledStore::open(dir.path()).unwrap());
+    let store: Arc<dyn crate::store::KvStore> = Arc::new(reopen(dir.path()));
     let clock = Arc::new(crate::service::ManualClock::new(1_800_000_100));
     let node = Node::open(store, &SEED, identity(), CheckpointPolicy::default(), clock).unwrap();
     assert_eq!(acknowledged.len(), 40);
@@ -52,4 +52,17 @@ async fn acknowledged_ballots_survive_reopening_the_sled_store() {
     }
     node.advance_phase(&id, Phase::Closed).unwrap();
     assert_eq!(node.results(&id).unwrap().value.ballots_counted, 4);
+}
+
+/// Opens the sled store again. sled's background threads may hold the
+/// directory lock for a moment after the last handle is dropped (a new
+/// process, as after a real restart, never sees this), so retry briefly.
+fn reopen(path: &std::path::Path) -> SledStore {
+    for _ in 0..50 {
+        if let Ok(store) = SledStore::open(path) {
+            return store;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    SledStore::open(path).unwrap()
 }

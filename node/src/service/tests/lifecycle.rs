@@ -1,13 +1,14 @@
 //! A whole process at the service level, on both store engines.
 
 use super::support::*;
-use crate::service::{CheckpointPolicy, Node, Receipt};
+use crate::service::{BallotSubmission, CheckpointPolicy, Node, ReceiptView};
 use crate::store::KvStore;
 use pbnode_protocol::encoding;
-use pbnode_protocol::merkle::{Blake3Hasher, MerkleHasher, verify_consistency, verify_inclusion};
+use pbnode_protocol::merkle::{Blake3Hasher, verify_consistency};
 use pbnode_protocol::note::SignedCheckpoint;
 use pbnode_protocol::objects::{LogEntry, Phase, ProcessId, ProposalId, ProposalStatus};
 use pbnode_protocol::pabulib;
+use pbnode_protocol::recount::{LogKeys, verify_log};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -19,26 +20,16 @@ fn entries(node: &Node, id: &ProcessId) -> Vec<LogEntry> {
         .collect()
 }
 
-/// Checks a receipt the way a voter's verifier does: the checkpoint is
-/// signed by the node's log key, and the logged commitment is in its tree.
-fn verify_receipt(node: &Node, receipt: &Receipt) -> SignedCheckpoint {
-    let checkpoint = SignedCheckpoint::parse(&receipt.checkpoint).unwrap();
+/// Checks a receipt the way a voter's verifier does (protocol's offline
+/// receipt check: node-signed checkpoint, voter signature, opening,
+/// inclusion), completing a view with the opening the voter kept.
+fn verify_receipt(node: &Node, view: ReceiptView, kept: &BallotSubmission) -> SignedCheckpoint {
+    let receipt = view.complete(Some(kept.opening.clone())).unwrap();
+    assert_eq!(receipt.opening, kept.opening);
     let key = node.log_verifier_key(&receipt.process).unwrap();
-    checkpoint.verify_log_signature(&[key]).unwrap();
-    let leaf = LogEntry::BallotCommitted(receipt.signed.clone())
-        .leaf_data()
-        .unwrap();
-    let cp = checkpoint.checkpoint();
-    verify_inclusion(
-        &Blake3Hasher,
-        &Blake3Hasher.hash_leaf(&leaf),
-        receipt.leaf_index,
-        cp.size,
-        &receipt.inclusion_proof,
-        &cp.root,
-    )
-    .unwrap();
-    checkpoint
+    let verified = receipt.verify(&key, None).unwrap();
+    assert_eq!(verified.leaf_index, receipt.leaf_index);
+    receipt.checkpoint
 }
 
 fn by_cost(node: &Node, id: &ProcessId, ids: &[ProposalId]) -> BTreeMap<u64, ProposalId> {
@@ -55,9 +46,12 @@ fn lifecycle(store: Arc<dyn KvStore>) {
     let library = v.south[0];
     let keys: Vec<_> = (0..6).map(|i| register(&node, &v, i)).collect();
 
-    let first = node
-        .cast_ballot(ballot(v.id, &keys[0], "north", &[bike, trees]))
-        .unwrap();
+    let first_ballot = ballot(v.id, &keys[0], "north", &[bike, trees]);
+    let first = node.cast_ballot(first_ballot.clone()).unwrap();
+    // The receipt handed out right after the cast holds the opening.
+    let key = node.log_verifier_key(&v.id).unwrap();
+    let fresh = node.cast_receipt(&first_ballot, &first).unwrap();
+    fresh.verify(&key, None).unwrap();
     node.cast_ballot(ballot(v.id, &keys[2], "north", &[bike]))
         .unwrap();
     node.cast_ballot(ballot(v.id, &keys[4], "north", &[trees, benches]))
@@ -67,15 +61,14 @@ fn lifecycle(store: Arc<dyn KvStore>) {
     node.cast_ballot(ballot(v.id, &keys[3], "south", &[library]))
         .unwrap();
     // v0 changes their mind: only the last ballot counts.
-    let last = node
-        .cast_ballot(ballot(v.id, &keys[0], "north", &[benches]))
-        .unwrap();
+    let last_ballot = ballot(v.id, &keys[0], "north", &[benches]);
+    let last = node.cast_ballot(last_ballot.clone()).unwrap();
     assert_eq!(last.supersedes, Some(first.commitment));
 
     // Receipts before close verify, and do not hand out the opening.
     let early = node.receipt(&v.id, &first.commitment).unwrap();
     assert!(early.opening.is_none());
-    let early_checkpoint = verify_receipt(&node, &early);
+    let early_checkpoint = verify_receipt(&node, early, &first_ballot);
     assert!(node.results(&v.id).is_err());
 
     node.advance_phase(&v.id, Phase::Closed).unwrap();
@@ -139,8 +132,8 @@ fn lifecycle(store: Arc<dyn KvStore>) {
     // After close: the receipt carries the opening, and the pre-close
     // checkpoint is consistent with the final one.
     let receipt = node.receipt(&v.id, &last.commitment).unwrap();
-    assert!(receipt.opening.is_some());
-    verify_receipt(&node, &receipt);
+    assert_eq!(receipt.opening.as_ref(), Some(&last_ballot.opening));
+    verify_receipt(&node, receipt, &last_ballot);
     let latest = node.latest_checkpoint(&v.id).unwrap().unwrap();
     assert_eq!(latest.checkpoint().size, node.log_size(&v.id).unwrap());
     let (old, new) = (early_checkpoint.checkpoint(), latest.checkpoint());
@@ -154,6 +147,17 @@ fn lifecycle(store: Arc<dyn KvStore>) {
         &proof,
     )
     .unwrap();
+
+    // The independent verifier checks the whole log and recounts it.
+    let raw = node.log_entries(&v.id, 0, usize::MAX).unwrap();
+    let keys = LogKeys::municipal(node.public_key(), key.clone());
+    let report = verify_log(&raw, &keys, &latest).unwrap();
+    assert_eq!(
+        (report.counted, report.superseded, report.commitments),
+        (5, 1, 6)
+    );
+    assert_eq!(report.totals, tally.value.totals);
+    assert_eq!(report.selected, tally.value.selected);
 
     // Pabulib export reads back with the counted ballots.
     let files = node.export_pabulib(&v.id).unwrap();
