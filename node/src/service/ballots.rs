@@ -2,13 +2,14 @@
 //! batches (one flush per batch); openings are held back until close.
 
 use super::credentials::credential_key;
-use super::records::{self, BallotRecord, CredentialRecord, LatestBallot, ProposalRecord};
+use super::records::{self, BallotRecord, CredentialDistrict, LatestBallot, ProposalRecord};
 use super::{Node, ProcessLog, ServiceError, lock};
 use crate::store::{Keyspace, StoreError, WriteBatch};
 use pbnode_protocol::ballot::{
     BallotCommitment, BallotContext, BallotError, BallotOpening, ProjectInfo,
 };
 use pbnode_protocol::crypto::Signed;
+use pbnode_protocol::encoding;
 use pbnode_protocol::ids::Digest;
 use pbnode_protocol::ids::Id;
 use pbnode_protocol::note::SignedCheckpoint;
@@ -234,44 +235,44 @@ impl Node {
         let first_leaf = pl.log.size();
         for &i in indices {
             let s = &submissions[i];
-            let checked =
-                self.check_ballot(process, &context, s)
-                    .and_then(|(commitment, credential)| {
-                        if !seen.insert(commitment)
-                            || self
-                                .store
-                                .get(Keyspace::Receipts, &ballot_key(process, &commitment))?
-                                .is_some()
-                        {
-                            return Err(ServiceError::DuplicateBallot);
-                        }
-                        Ok((commitment, credential))
-                    });
-            let (commitment, credential) = match checked {
+            let checked = self
+                .check_ballot(process, &context, s)
+                .and_then(|commitment| {
+                    if !seen.insert(commitment)
+                        || self
+                            .store
+                            .get(Keyspace::Receipts, &ballot_key(process, &commitment))?
+                            .is_some()
+                    {
+                        return Err(ServiceError::DuplicateBallot);
+                    }
+                    Ok(commitment)
+                });
+            let commitment = match checked {
                 Ok(found) => found,
                 Err(e) => {
                     answers.push(Err(e));
                     continue;
                 }
             };
-            let voter = *credential.credential.value.voter().as_bytes();
+            let voter_key = &s.signed.value.voter;
+            let voter = *voter_key.as_bytes();
             let supersedes = match latest_in_batch.get(&voter) {
                 Some(previous) => Some(*previous),
                 None => records::get::<LatestBallot>(
                     &*self.store,
                     Keyspace::Openings,
-                    &credential_key(process, credential.credential.value.voter()),
+                    &credential_key(process, voter_key),
                 )?
                 .map(|l| l.commitment),
             };
             let leaf = first_leaf + entries.len() as u64;
             let ballot = BallotRecord {
-                signed: s.signed.clone(),
-                opening: s.opening.clone(),
                 leaf,
                 at: self.now(),
+                opening: s.opening.clone(),
             };
-            records::put(
+            records::put_binary(
                 &mut batch,
                 Keyspace::Receipts,
                 &ballot_key(process, &commitment),
@@ -280,7 +281,7 @@ impl Node {
             records::put(
                 &mut batch,
                 Keyspace::Openings,
-                &credential_key(process, credential.credential.value.voter()),
+                &credential_key(process, voter_key),
                 &LatestBallot { commitment, leaf },
             )?;
             latest_in_batch.insert(voter, commitment);
@@ -306,13 +307,13 @@ impl Node {
         process: &ProcessId,
         context: &VotingContext,
         s: &BallotSubmission,
-    ) -> Result<(Id<BallotCommitment>, CredentialRecord), ServiceError> {
+    ) -> Result<Id<BallotCommitment>, ServiceError> {
         if s.signed.value.process != *process {
             return Err(ServiceError::InvalidInput(
                 "the commitment names another process".into(),
             ));
         }
-        let credential: CredentialRecord = records::get(
+        let credential: CredentialDistrict = records::get(
             &*self.store,
             Keyspace::Credentials,
             &credential_key(process, &s.signed.value.voter),
@@ -325,15 +326,14 @@ impl Node {
             projects: &context.projects,
         };
         ballot_context.validate(&s.opening.ballot)?;
-        let district = credential.credential.value.district();
-        if s.opening.ballot.district != district {
+        if s.opening.ballot.district != credential.district {
             return Err(BallotError::WrongDistrict {
                 ballot: s.opening.ballot.district.clone(),
-                credential: district.to_string(),
+                credential: credential.district,
             }
             .into());
         }
-        Ok((s.signed.id()?, credential))
+        Ok(s.signed.id()?)
     }
 
     fn voting_context(
@@ -349,6 +349,20 @@ impl Node {
         let context = std::sync::Arc::new(VotingContext::new(def, &proposals));
         pl.voting = Some(context.clone());
         Ok(context)
+    }
+
+    /// The stored record of an accepted ballot.
+    pub(crate) fn ballot_record(
+        &self,
+        process: &ProcessId,
+        commitment: &Id<BallotCommitment>,
+    ) -> Result<BallotRecord, ServiceError> {
+        records::get_binary(
+            &*self.store,
+            Keyspace::Receipts,
+            &ballot_key(process, commitment),
+        )?
+        .ok_or_else(|| ServiceError::ReceiptNotFound(commitment.to_string()))
     }
 
     /// The voter's receipt of a ballot just cast (once the writer answered):
@@ -375,12 +389,7 @@ impl Node {
         process: &ProcessId,
         commitment: &Id<BallotCommitment>,
     ) -> Result<ReceiptView, ServiceError> {
-        let ballot: BallotRecord = records::get(
-            &*self.store,
-            Keyspace::Receipts,
-            &ballot_key(process, commitment),
-        )?
-        .ok_or_else(|| ServiceError::ReceiptNotFound(commitment.to_string()))?;
+        let ballot = self.ballot_record(process, commitment)?;
         let log = self.process_log(process)?;
         let mut pl = lock(&log);
         let (_, record) = self.record_by_id(process)?;
@@ -401,9 +410,18 @@ impl Node {
             .into_iter()
             .map(Digest)
             .collect();
+        let signed = match encoding::from_bytes(&pl.log.entry(ballot.leaf)?) {
+            Ok(LogEntry::BallotCommitted(signed)) => signed,
+            _ => {
+                return Err(ServiceError::Corrupt(format!(
+                    "leaf {} is not the ballot's commitment",
+                    ballot.leaf
+                )));
+            }
+        };
         Ok(ReceiptView {
             process: *process,
-            signed: ballot.signed,
+            signed,
             opening: closed.then_some(ballot.opening),
             leaf_index: ballot.leaf,
             inclusion_proof,

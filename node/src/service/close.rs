@@ -11,12 +11,13 @@
 //!
 //! [`Node::open`] runs step 2 for a closed process that has no tally.
 
-use super::ballots::ballot_key;
 use super::election::{self, export_elections};
 use super::records::{self, BallotRecord, LatestBallot, ProcessRecord, ProcessState};
 use super::{Node, ProcessLog, ServiceError, lock};
 use crate::store::{Keyspace, WriteBatch};
+use pbnode_protocol::ballot::BallotCommitment;
 use pbnode_protocol::crypto::{Signable, Signed};
+use pbnode_protocol::ids::Id;
 use pbnode_protocol::objects::{
     BallotOpened, CheckpointRef, Close, LogEntry, Phase, PhaseChange, ProcessId, ProposalStatus,
     Tally,
@@ -57,9 +58,9 @@ impl Node {
                 at: now,
             }),
         ];
-        for ballot in self.counted_ballots(id)? {
+        for (commitment, ballot) in self.counted_ballots(id)? {
             entries.push(LogEntry::BallotOpened(BallotOpened {
-                commitment: ballot.signed.id()?,
+                commitment,
                 opening: ballot.opening,
             }));
         }
@@ -91,7 +92,7 @@ impl Node {
         let ballots: Vec<_> = self
             .counted_ballots(id)?
             .into_iter()
-            .map(|b| b.opening.ballot)
+            .map(|(_, b)| b.opening.ballot)
             .collect();
         let projects = self.on_ballot(id)?;
         let counted = election::count(&record.def, &projects, &ballots)?;
@@ -161,28 +162,23 @@ impl Node {
         Ok(())
     }
 
-    /// The ballots that count: the last one per credential, in voter-key
-    /// order, each with a commitment signature that passes strict single
-    /// verification (the rule of record; a ballot that passed only the batch
-    /// check is not counted).
-    fn counted_ballots(&self, id: &ProcessId) -> Result<Vec<BallotRecord>, ServiceError> {
-        let mut counted = Vec::new();
-        for (_, latest) in
+    /// The ballots that count: the last one per credential, with its
+    /// commitment id, in the log order of their commitments (the order the
+    /// recount uses).
+    fn counted_ballots(
+        &self,
+        id: &ProcessId,
+    ) -> Result<Vec<(Id<BallotCommitment>, BallotRecord)>, ServiceError> {
+        let mut latest: Vec<LatestBallot> =
             records::scan::<LatestBallot>(&*self.store, Keyspace::Openings, id.as_bytes())?
-        {
-            let ballot: BallotRecord = records::get(
-                &*self.store,
-                Keyspace::Receipts,
-                &ballot_key(id, &latest.commitment),
-            )?
-            .ok_or_else(|| {
-                ServiceError::Corrupt(format!("ballot {} missing", latest.commitment))
-            })?;
-            if ballot.signed.verify(&ballot.signed.value.voter).is_ok() {
-                counted.push(ballot);
-            }
-        }
-        Ok(counted)
+                .into_iter()
+                .map(|(_, l)| l)
+                .collect();
+        latest.sort_by_key(|l| l.leaf);
+        latest
+            .into_iter()
+            .map(|l| Ok((l.commitment, self.ballot_record(id, &l.commitment)?)))
+            .collect()
     }
 
     /// The proposals that were on the ballot.
@@ -211,7 +207,7 @@ impl Node {
         let ballots: Vec<_> = self
             .counted_ballots(id)?
             .into_iter()
-            .map(|b| b.opening.ballot)
+            .map(|(_, b)| b.opening.ballot)
             .collect();
         let projects = self.on_ballot(id)?;
         export_elections(&record.def, &projects, &ballots)?

@@ -46,6 +46,7 @@ impl Node {
         .sign(&self.key)?;
         code_record.used = true;
         let record = CredentialRecord {
+            district: code_record.district.clone(),
             credential: credential.clone(),
             leaf: pl.log.size(),
         };

@@ -115,6 +115,10 @@ fn lifecycle(store: Arc<dyn KvStore>) {
         .collect();
     assert_eq!(opened.len(), 5);
     assert!(opened.iter().all(|o| o.commitment != first.commitment));
+    // Openings follow the log order of their commitments (the recount's order).
+    let position = |c| committed.iter().position(|s| s.id().unwrap() == c).unwrap();
+    let order: Vec<usize> = opened.iter().map(|o| position(o.commitment)).collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
     for o in &opened {
         let signed = committed
             .iter()
