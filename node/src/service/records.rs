@@ -7,7 +7,7 @@
 //! added optional fields. Signed objects inside them (credentials,
 //! commitments) round-trip exactly because their JSON form is lossless.
 //! One exception: [`BallotRecord`], written once per ballot on the hot
-//! path, is canonical binary ([`get_binary`], [`put_binary`]).
+//! path, is canonical binary (`get_binary`, `put_binary`).
 //!
 //! Keys start with the 32 process-id bytes so that one process's records are
 //! one prefix scan.
