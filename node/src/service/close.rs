@@ -43,9 +43,21 @@ impl Node {
         &self,
         id: &ProcessId,
         slug: &str,
-        mut record: ProcessRecord,
+        record: ProcessRecord,
         pl: &mut ProcessLog,
     ) -> Result<(), ServiceError> {
+        let record = self.publish_openings_locked(id, slug, record, pl)?;
+        self.finish_close_locked(id, slug, record, pl)
+    }
+
+    /// Step 1: log the close and the counted openings, mark the process closed.
+    pub(crate) fn publish_openings_locked(
+        &self,
+        id: &ProcessId,
+        slug: &str,
+        mut record: ProcessRecord,
+        pl: &mut ProcessLog,
+    ) -> Result<ProcessRecord, ServiceError> {
         let now = self.now();
         let mut entries = vec![
             LogEntry::PhaseChanged(PhaseChange {
@@ -77,7 +89,7 @@ impl Node {
         )?;
         self.append(pl, &entries, batch)?;
         pl.voting = None;
-        self.finish_close_locked(id, slug, record, pl)
+        Ok(record)
     }
 
     /// Step 2: count, sign and log the tally, mark the selected projects.

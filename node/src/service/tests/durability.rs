@@ -66,3 +66,39 @@ fn reopen(path: &std::path::Path) -> SledStore {
     }
     SledStore::open(path).unwrap()
 }
+
+#[test]
+fn a_close_interrupted_after_the_openings_is_finished_on_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let (node, _clock) = node_on(sled(&dir), CheckpointPolicy::default());
+    let v = to_voting(&node, "budget", 4);
+    for i in [0, 2] {
+        let key = register(&node, &v, i);
+        node.cast_ballot(ballot(v.id, &key, "north", &[v.north[1]]))
+            .unwrap();
+    }
+    // Step 1 of the close only, as if the node died right after it.
+    {
+        let log = node.process_log(&v.id).unwrap();
+        let mut pl = crate::service::lock(&log);
+        let (slug, record) = node.record_by_id(&v.id).unwrap();
+        node.publish_openings_locked(&v.id, &slug, record, &mut pl)
+            .unwrap();
+    }
+    assert_eq!(node.results(&v.id).unwrap_err().code(), "not_closed");
+    drop(node);
+
+    let store: Arc<dyn crate::store::KvStore> = Arc::new(reopen(dir.path()));
+    let clock = Arc::new(crate::service::ManualClock::new(1_800_000_100));
+    let node = Node::open(store, &SEED, identity(), CheckpointPolicy::default(), clock).unwrap();
+    let tally = node.results(&v.id).unwrap();
+    assert_eq!(tally.value.ballots_counted, 2);
+    let raw = node.log_entries(&v.id, 0, usize::MAX).unwrap();
+    let latest = node.latest_checkpoint(&v.id).unwrap().unwrap();
+    let keys = pbnode_protocol::recount::LogKeys::municipal(
+        node.public_key(),
+        node.log_verifier_key(&v.id).unwrap(),
+    );
+    let report = pbnode_protocol::recount::verify_log(&raw, &keys, &latest).unwrap();
+    assert_eq!(report.selected, tally.value.selected);
+}

@@ -69,7 +69,13 @@ fn lifecycle(store: Arc<dyn KvStore>) {
     let early = node.receipt(&v.id, &first.commitment).unwrap();
     assert!(early.opening.is_none());
     let early_checkpoint = verify_receipt(&node, early, &first_ballot);
-    assert!(node.results(&v.id).is_err());
+    // No totals and no openings anywhere before close.
+    assert_eq!(node.results(&v.id).unwrap_err().code(), "not_closed");
+    assert_eq!(node.export_pabulib(&v.id).unwrap_err().code(), "not_closed");
+    assert!(entries(&node, &v.id).iter().all(|e| !matches!(
+        e,
+        LogEntry::BallotOpened(_) | LogEntry::Tallied(_) | LogEntry::Closed(_)
+    )));
 
     node.advance_phase(&v.id, Phase::Closed).unwrap();
     let tally = node.results(&v.id).unwrap();
