@@ -1,13 +1,14 @@
 //! The ballot writer: group commit.
 //!
 //! Handlers send ballots over a channel to one writer task. The writer takes
-//! everything pending (up to `max_batch`), checks and appends the whole batch
-//! on a blocking thread ([`Node::cast_ballots`]: one batch signature check,
-//! one atomic store write, ONE flush), and only then answers each request
-//! with its receipt data. So an acknowledged ballot is on disk, and ballots
+//! everything pending (up to `max_batch`), checks the voter signatures on
+//! every core, then checks and appends the whole batch on a blocking thread
+//! (one atomic store write, ONE flush), and only then answers each request
+//! with its receipt data. The signature check of the next batch overlaps the
+//! write of the previous one. So an acknowledged ballot is on disk, and ballots
 //! of one credential are serialised by the single writer.
 
-use crate::service::{BallotSubmission, CastReceipt, Node, ServiceError};
+use crate::service::{BallotSubmission, CastReceipt, Node, ServiceError, strict_signatures};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::sync::{mpsc, oneshot};
@@ -111,6 +112,10 @@ impl Ingest {
     }
 }
 
+/// The writer loop, pipelined in two stages: while batch N is written
+/// (store apply and flush, mostly waiting on the disk), the signatures of
+/// batch N+1 are checked (CPU, every core). Writes stay strictly in channel
+/// order: batch N+1 is written only after batch N is answered.
 async fn run(
     node: Arc<Node>,
     mut receiver: mpsc::Receiver<Request>,
@@ -118,24 +123,36 @@ async fn run(
     stats: Arc<IngestStats>,
 ) {
     let mut pending = Vec::with_capacity(max_batch);
+    let mut writing: Option<JoinHandle<()>> = None;
     while receiver.recv_many(&mut pending, max_batch).await > 0 {
         let (submissions, replies): (Vec<_>, Vec<_>) =
             pending.drain(..).map(|r| (r.submission, r.reply)).unzip();
-        let writer = node.clone();
-        let results = tokio::task::spawn_blocking(move || writer.cast_ballots(submissions)).await;
-        match results {
-            Ok(results) => {
-                stats.record(results.len(), results.iter().filter(|r| r.is_ok()).count());
-                for (reply, result) in replies.into_iter().zip(results) {
-                    // A caller that went away no longer needs its answer;
-                    // its ballot is durable all the same.
-                    let _ = reply.send(result);
-                }
-            }
-            Err(_) => {
-                // The batch panicked: nothing was acknowledged; each caller
-                // gets an error (dropping the senders does that).
-            }
+        let checked = tokio::task::spawn_blocking(move || {
+            let signatures = strict_signatures(&submissions);
+            (submissions, signatures)
+        })
+        .await;
+        // A panicked check answers nothing: dropping the replies tells each
+        // caller the writer failed; nothing of this batch was written.
+        let Ok((submissions, signatures)) = checked else {
+            continue;
+        };
+        if let Some(previous) = writing.take() {
+            // A panicked write dropped its replies the same way.
+            let _ = previous.await;
         }
+        let (writer, stats) = (node.clone(), stats.clone());
+        writing = Some(tokio::task::spawn_blocking(move || {
+            let results = writer.cast_signature_checked(submissions, &signatures);
+            stats.record(results.len(), results.iter().filter(|r| r.is_ok()).count());
+            for (reply, result) in replies.into_iter().zip(results) {
+                // A caller that went away no longer needs its answer; its
+                // ballot is durable all the same.
+                let _ = reply.send(result);
+            }
+        }));
+    }
+    if let Some(last) = writing {
+        let _ = last.await;
     }
 }

@@ -174,9 +174,23 @@ impl Node {
         &self,
         submissions: Vec<BallotSubmission>,
     ) -> Vec<Result<CastReceipt, ServiceError>> {
+        let signatures = strict_signatures(&submissions);
+        self.cast_signature_checked(submissions, &signatures)
+    }
+
+    /// [`Node::cast_ballots`] after [`strict_signatures`] gave `signatures`
+    /// (one flag per submission), so the writer can check the next batch's
+    /// signatures while this one is written.
+    pub(crate) fn cast_signature_checked(
+        &self,
+        submissions: Vec<BallotSubmission>,
+        signatures: &[bool],
+    ) -> Vec<Result<CastReceipt, ServiceError>> {
         let mut results: Vec<Option<Result<CastReceipt, ServiceError>>> =
             submissions.iter().map(|_| None).collect();
-        for (i, valid) in strict_signatures(&submissions).into_iter().enumerate() {
+        for (i, s) in submissions.iter().enumerate() {
+            let valid = signatures.get(i).copied().unwrap_or(false)
+                && s.signed.signer == s.signed.value.voter;
             if !valid {
                 results[i] = Some(Err(ServiceError::InvalidSignature));
             }
