@@ -63,7 +63,9 @@ pub(crate) fn census_key(process: &ProcessId, voter_ref: &str) -> Vec<u8> {
 
 impl Node {
     /// Imports census rows `voter_ref,district` (an optional header line
-    /// `voter_ref,district` first). Good rows are added in one atomic write;
+    /// `voter_ref,district` first). Fields are split at commas and may be
+    /// wrapped in double quotes; a field holding a comma is not supported
+    /// (such a row is reported as a wrong field count). Good rows are added in one atomic write;
     /// each bad row is reported with its line number and reason. Allowed
     /// before close.
     pub fn import_census(

@@ -1,4 +1,11 @@
 //! Processes: drafts, opening (which fixes the id), phases.
+//!
+//! Phases are moved by the administrator ([`Node::advance_phase`]), one
+//! step at a time, and each move is logged: the log, not the clock, says
+//! when voting opened and closed. The definition's `schedule` is the
+//! announced plan (shown to citizens); the node does not enforce it, so a
+//! late start or an extended vote needs no new definition (and so no new
+//! process id).
 
 use super::records::{self, ProcessRecord, ProcessState};
 use super::{Node, ServiceError, lock};
