@@ -3,8 +3,10 @@
 pub mod api;
 pub mod cli;
 pub mod config;
+pub mod ingest;
 pub mod log;
 pub mod secrets;
 pub mod server;
+pub mod service;
 pub mod store;
 pub mod tally_cmd;

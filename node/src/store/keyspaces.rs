@@ -30,11 +30,14 @@ pub enum Keyspace {
     Openings,
     /// Receipts, by process id ‖ commitment.
     Receipts,
+    /// Comments on proposals (not logged), by process id ‖ proposal id ‖
+    /// sequence number (u64 BE).
+    Comments,
 }
 
 impl Keyspace {
     /// Every keyspace.
-    pub const ALL: [Keyspace; 11] = [
+    pub const ALL: [Keyspace; 12] = [
         Keyspace::Meta,
         Keyspace::Processes,
         Keyspace::LogLeaves,
@@ -46,6 +49,7 @@ impl Keyspace {
         Keyspace::Credentials,
         Keyspace::Openings,
         Keyspace::Receipts,
+        Keyspace::Comments,
     ];
 
     /// The prefix byte on disk.
@@ -62,6 +66,7 @@ impl Keyspace {
             Keyspace::Credentials => 0x08,
             Keyspace::Openings => 0x09,
             Keyspace::Receipts => 0x0a,
+            Keyspace::Comments => 0x0b,
         }
     }
 
@@ -79,6 +84,7 @@ impl Keyspace {
             Keyspace::Credentials => "credentials",
             Keyspace::Openings => "openings",
             Keyspace::Receipts => "receipts",
+            Keyspace::Comments => "comments",
         }
     }
 }

@@ -1,0 +1,445 @@
+//! Ballots: the hot path. Voter-signed commitments go into the log in
+//! batches (one flush per batch); openings are held back until close.
+
+use super::credentials::credential_key;
+use super::records::{self, BallotRecord, CredentialDistrict, LatestBallot, ProposalRecord};
+use super::{Node, ProcessLog, ServiceError, lock};
+use crate::store::{Keyspace, StoreError, WriteBatch};
+use pbnode_protocol::ballot::{
+    BallotCommitment, BallotContext, BallotError, BallotOpening, ProjectInfo,
+};
+use pbnode_protocol::crypto::Signed;
+use pbnode_protocol::encoding;
+use pbnode_protocol::ids::Digest;
+use pbnode_protocol::ids::Id;
+use pbnode_protocol::note::SignedCheckpoint;
+use pbnode_protocol::objects::{LogEntry, Phase, ProcessDef, ProcessId, ProposalId};
+use pbnode_protocol::receipt::Receipt;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// A ballot as a voter sends it: the commitment they signed with their
+/// voter key, and its opening (ballot and nonce) that the node keeps until close.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BallotSubmission {
+    /// The process voted in.
+    pub process: ProcessId,
+    /// The commitment, signed by the voter key it names.
+    pub signed: Signed<BallotCommitment>,
+    /// The ballot and nonce.
+    pub opening: BallotOpening,
+}
+
+/// What the writer answers once a ballot is durable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CastReceipt {
+    /// The process.
+    pub process: ProcessId,
+    /// The commitment id (fetch the full receipt with it).
+    pub commitment: Id<BallotCommitment>,
+    /// The `BallotCommitted` leaf index.
+    pub leaf_index: u64,
+    /// The commitment this ballot supersedes, for a re-cast.
+    pub supersedes: Option<Id<BallotCommitment>>,
+}
+
+/// A receipt as the node hands it out later ([`Node::receipt`]): the
+/// voter's [`Receipt`] with a fresh proof, but the opening only after close.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptView {
+    /// The process.
+    pub process: ProcessId,
+    /// The signed commitment as logged.
+    pub signed: Signed<BallotCommitment>,
+    /// The opening. Present only once the process is closed (before, the
+    /// voter already holds it, and handing it to anyone who knows the
+    /// public commitment id would reveal the ballot).
+    pub opening: Option<BallotOpening>,
+    /// The leaf index of the commitment.
+    pub leaf_index: u64,
+    /// RFC 9162 inclusion proof of the leaf in the checkpoint's tree (hex in JSON).
+    pub inclusion_proof: Vec<Digest>,
+    /// The C2SP signed checkpoint (note text) the proof leads to.
+    pub checkpoint: String,
+}
+
+impl ReceiptView {
+    /// The voter's full [`Receipt`], with `opening` when the view has none
+    /// (before close the voter supplies the opening they kept).
+    pub fn complete(self, opening: Option<BallotOpening>) -> Result<Receipt, ServiceError> {
+        let opening = self
+            .opening
+            .or(opening)
+            .ok_or_else(|| ServiceError::InvalidInput("the receipt needs its opening".into()))?;
+        Ok(Receipt {
+            process: self.process,
+            commitment: self.signed,
+            opening,
+            leaf_index: self.leaf_index,
+            inclusion_proof: self.inclusion_proof,
+            checkpoint: SignedCheckpoint::parse(&self.checkpoint)
+                .map_err(|e| ServiceError::Checkpoint(e.to_string()))?,
+        })
+    }
+}
+
+/// What ballots are checked against during voting; proposals cannot change
+/// then, so it is built once per process and cached in its `ProcessLog`.
+#[derive(Debug)]
+pub(crate) struct VotingContext {
+    def: ProcessDef,
+    projects: BTreeMap<ProposalId, ProjectInfo>,
+}
+
+impl VotingContext {
+    fn new(def: ProcessDef, proposals: &[ProposalRecord]) -> Self {
+        let projects = proposals
+            .iter()
+            .map(|r| {
+                let info = ProjectInfo {
+                    cost: r.proposal.cost,
+                    district: r.proposal.district.clone(),
+                    status: r.status,
+                };
+                (r.id, info)
+            })
+            .collect();
+        VotingContext { def, projects }
+    }
+}
+
+pub(crate) fn ballot_key(process: &ProcessId, commitment: &Id<BallotCommitment>) -> Vec<u8> {
+    records::key(process, commitment.as_bytes())
+}
+
+/// Fewer signatures than this are checked on the calling thread.
+const PARALLEL_FROM: usize = 64;
+
+/// Which submissions carry a valid voter signature by the key the
+/// commitment names, under strict single verification, the rule of record.
+///
+/// Not [`pbnode_protocol::crypto::verify_batch`]: a batch also accepts a
+/// signature that a voter deliberately built with a small-order component
+/// (with probability 1/8 per try), which strict verification refuses. Once
+/// logged, such a commitment could never be removed, and every verifier
+/// (which checks strictly) would reject the whole log: one voter could make
+/// a municipality's result unverifiable. So every signature that enters the
+/// log is checked strictly; the speed comes from the cores instead (the
+/// batch gain is about 2x on one core, the same as two cores).
+pub fn strict_signatures(submissions: &[BallotSubmission]) -> Vec<bool> {
+    let check = |s: &BallotSubmission| s.signed.verify(&s.signed.value.voter).is_ok();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if submissions.len() < PARALLEL_FROM || threads < 2 {
+        return submissions.iter().map(check).collect();
+    }
+    let chunk = submissions.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = submissions
+            .chunks(chunk)
+            .map(|part| {
+                let worker = scope.spawn(move || part.iter().map(check).collect::<Vec<_>>());
+                (part.len(), worker)
+            })
+            .collect();
+        workers
+            .into_iter()
+            // A worker that panicked checked nothing: its ballots are refused.
+            .flat_map(|(len, w)| w.join().unwrap_or_else(|_| vec![false; len]))
+            .collect()
+    })
+}
+
+/// The failure of a whole process's share of a batch, once per request
+/// (errors are not `Clone`): state errors keep their code, storage and
+/// other internal failures are reported as storage errors.
+fn batch_failure(error: &ServiceError) -> ServiceError {
+    match error {
+        ServiceError::ProcessNotFound(p) => ServiceError::ProcessNotFound(p.clone()),
+        ServiceError::NotOpen(p) => ServiceError::NotOpen(p.clone()),
+        ServiceError::WrongPhase { expected, actual } => ServiceError::WrongPhase {
+            expected: *expected,
+            actual: *actual,
+        },
+        other => ServiceError::Store(StoreError::Engine(other.to_string())),
+    }
+}
+
+impl Node {
+    /// Checks and durably appends many ballots with one flush, and answers
+    /// each, in order. Voter signatures are checked by strict single
+    /// verification, spread over the cores (see [`strict_signatures`]).
+    /// Ballots of one credential in one batch are applied in order, so the
+    /// last one counts; a commitment already accepted is a `duplicate_ballot`.
+    pub fn cast_ballots(
+        &self,
+        submissions: Vec<BallotSubmission>,
+    ) -> Vec<Result<CastReceipt, ServiceError>> {
+        let signatures = strict_signatures(&submissions);
+        self.cast_signature_checked(submissions, &signatures)
+    }
+
+    /// [`Node::cast_ballots`] after [`strict_signatures`] gave `signatures`
+    /// (one flag per submission), so the writer can check the next batch's
+    /// signatures while this one is written.
+    pub(crate) fn cast_signature_checked(
+        &self,
+        submissions: Vec<BallotSubmission>,
+        signatures: &[bool],
+    ) -> Vec<Result<CastReceipt, ServiceError>> {
+        let mut results: Vec<Option<Result<CastReceipt, ServiceError>>> =
+            submissions.iter().map(|_| None).collect();
+        for (i, s) in submissions.iter().enumerate() {
+            let valid = signatures.get(i).copied().unwrap_or(false)
+                && s.signed.signer == s.signed.value.voter;
+            if !valid {
+                results[i] = Some(Err(ServiceError::InvalidSignature));
+            }
+        }
+        let mut by_process: BTreeMap<ProcessId, Vec<usize>> = BTreeMap::new();
+        for (i, s) in submissions.iter().enumerate() {
+            if results[i].is_none() {
+                by_process.entry(s.process).or_default().push(i);
+            }
+        }
+        for (process, indices) in by_process {
+            match self.cast_for_process(&process, &submissions, &indices) {
+                Ok(answers) => {
+                    for (i, answer) in indices.into_iter().zip(answers) {
+                        results[i] = Some(answer);
+                    }
+                }
+                Err(e) => {
+                    for i in indices {
+                        results[i] = Some(Err(batch_failure(&e)));
+                    }
+                }
+            }
+        }
+        results
+            .into_iter()
+            .map(|r| r.unwrap_or(Err(ServiceError::IngestStopped)))
+            .collect()
+    }
+
+    /// One ballot, with its own flush (tests, tools). The runtime path is
+    /// [`crate::ingest::Ingest`], which batches.
+    pub fn cast_ballot(&self, submission: BallotSubmission) -> Result<CastReceipt, ServiceError> {
+        self.cast_ballots(vec![submission])
+            .pop()
+            .unwrap_or(Err(ServiceError::IngestStopped))
+    }
+
+    /// Checks and appends the ballots `indices` of one process. The outer
+    /// error fails them all (process unknown, not voting, storage failure).
+    fn cast_for_process(
+        &self,
+        process: &ProcessId,
+        submissions: &[BallotSubmission],
+        indices: &[usize],
+    ) -> Result<Vec<Result<CastReceipt, ServiceError>>, ServiceError> {
+        let log = self.process_log(process)?;
+        let mut pl = lock(&log);
+        let record = self.record_in_phase(process, &[Phase::Voting])?;
+        let context = self.voting_context(process, &mut pl, record.def)?;
+        let mut answers = Vec::with_capacity(indices.len());
+        let mut entries = Vec::new();
+        let mut batch = WriteBatch::default();
+        let mut seen = HashSet::new();
+        let mut latest_in_batch: HashMap<[u8; 32], Id<BallotCommitment>> = HashMap::new();
+        let first_leaf = pl.log.size();
+        for &i in indices {
+            let s = &submissions[i];
+            let checked = self
+                .check_ballot(process, &context, s)
+                .and_then(|commitment| {
+                    if !seen.insert(commitment)
+                        || self
+                            .store
+                            .get(Keyspace::Receipts, &ballot_key(process, &commitment))?
+                            .is_some()
+                    {
+                        return Err(ServiceError::DuplicateBallot);
+                    }
+                    Ok(commitment)
+                });
+            let commitment = match checked {
+                Ok(found) => found,
+                Err(e) => {
+                    answers.push(Err(e));
+                    continue;
+                }
+            };
+            let voter_key = &s.signed.value.voter;
+            let voter = *voter_key.as_bytes();
+            let supersedes = match latest_in_batch.get(&voter) {
+                Some(previous) => Some(*previous),
+                None => records::get::<LatestBallot>(
+                    &*self.store,
+                    Keyspace::Openings,
+                    &credential_key(process, voter_key),
+                )?
+                .map(|l| l.commitment),
+            };
+            let leaf = first_leaf + entries.len() as u64;
+            let ballot = BallotRecord {
+                leaf,
+                at: self.now(),
+                opening: s.opening.clone(),
+            };
+            records::put_binary(
+                &mut batch,
+                Keyspace::Receipts,
+                &ballot_key(process, &commitment),
+                &ballot,
+            )?;
+            records::put(
+                &mut batch,
+                Keyspace::Openings,
+                &credential_key(process, voter_key),
+                &LatestBallot { commitment, leaf },
+            )?;
+            latest_in_batch.insert(voter, commitment);
+            entries.push(LogEntry::BallotCommitted(s.signed.clone()));
+            answers.push(Ok(CastReceipt {
+                process: *process,
+                commitment,
+                leaf_index: leaf,
+                supersedes,
+            }));
+        }
+        if !entries.is_empty() {
+            self.append(&mut pl, &entries, batch)?;
+        }
+        Ok(answers)
+    }
+
+    /// Everything about one ballot except duplicates: its process, the
+    /// voter's credential, the opening against the commitment, and the
+    /// ballot against the process and the credential's district.
+    fn check_ballot(
+        &self,
+        process: &ProcessId,
+        context: &VotingContext,
+        s: &BallotSubmission,
+    ) -> Result<Id<BallotCommitment>, ServiceError> {
+        if s.signed.value.process != *process {
+            return Err(ServiceError::InvalidInput(
+                "the commitment names another process".into(),
+            ));
+        }
+        let credential: CredentialDistrict = records::get(
+            &*self.store,
+            Keyspace::Credentials,
+            &credential_key(process, &s.signed.value.voter),
+        )?
+        .ok_or(ServiceError::NotRegistered)?;
+        s.opening.opens(&s.signed.value)?;
+        let ballot_context = BallotContext {
+            process_id: *process,
+            process: &context.def,
+            projects: &context.projects,
+        };
+        ballot_context.validate(&s.opening.ballot)?;
+        if s.opening.ballot.district != credential.district {
+            return Err(BallotError::WrongDistrict {
+                ballot: s.opening.ballot.district.clone(),
+                credential: credential.district,
+            }
+            .into());
+        }
+        Ok(s.signed.id()?)
+    }
+
+    fn voting_context(
+        &self,
+        process: &ProcessId,
+        pl: &mut ProcessLog,
+        def: ProcessDef,
+    ) -> Result<std::sync::Arc<VotingContext>, ServiceError> {
+        if let Some(context) = &pl.voting {
+            return Ok(context.clone());
+        }
+        let proposals = self.list_proposals(process, &Default::default())?;
+        let context = std::sync::Arc::new(VotingContext::new(def, &proposals));
+        pl.voting = Some(context.clone());
+        Ok(context)
+    }
+
+    /// The stored record of an accepted ballot.
+    pub(crate) fn ballot_record(
+        &self,
+        process: &ProcessId,
+        commitment: &Id<BallotCommitment>,
+    ) -> Result<BallotRecord, ServiceError> {
+        records::get_binary(
+            &*self.store,
+            Keyspace::Receipts,
+            &ballot_key(process, commitment),
+        )?
+        .ok_or_else(|| ServiceError::ReceiptNotFound(commitment.to_string()))
+    }
+
+    /// The voter's receipt of a ballot just cast (once the writer answered):
+    /// [`Node::receipt`] completed with the opening the voter sent, which is
+    /// theirs to keep even before close.
+    pub fn cast_receipt(
+        &self,
+        submission: &BallotSubmission,
+        cast: &CastReceipt,
+    ) -> Result<Receipt, ServiceError> {
+        let view = self.receipt(&cast.process, &cast.commitment)?;
+        if view.signed != submission.signed {
+            return Err(ServiceError::ReceiptNotFound(cast.commitment.to_string()));
+        }
+        view.complete(Some(submission.opening.clone()))
+    }
+
+    /// The receipt of a ballot, by its commitment id: the signed
+    /// commitment, its leaf index, an inclusion proof and a signed
+    /// checkpoint covering it (signed now if the latest does not cover the
+    /// leaf yet). The opening is included only after close.
+    pub fn receipt(
+        &self,
+        process: &ProcessId,
+        commitment: &Id<BallotCommitment>,
+    ) -> Result<ReceiptView, ServiceError> {
+        let ballot = self.ballot_record(process, commitment)?;
+        let log = self.process_log(process)?;
+        let mut pl = lock(&log);
+        let (_, record) = self.record_by_id(process)?;
+        let closed = matches!(record.phase(), Some(Phase::Closed | Phase::Implementation));
+        let checkpoint = match self.latest_checkpoint_record(process)? {
+            Some((size, cp)) if size > ballot.leaf => cp.note,
+            _ => self
+                .sign_checkpoint_with(process, &mut pl, false)?
+                .to_text(),
+        };
+        let size = SignedCheckpoint::parse(&checkpoint)
+            .map_err(|e| ServiceError::Checkpoint(e.to_string()))?
+            .checkpoint()
+            .size;
+        let inclusion_proof = pl
+            .log
+            .inclusion_proof(ballot.leaf, size)?
+            .into_iter()
+            .map(Digest)
+            .collect();
+        let signed = match encoding::from_bytes(&pl.log.entry(ballot.leaf)?) {
+            Ok(LogEntry::BallotCommitted(signed)) => signed,
+            _ => {
+                return Err(ServiceError::Corrupt(format!(
+                    "leaf {} is not the ballot's commitment",
+                    ballot.leaf
+                )));
+            }
+        };
+        Ok(ReceiptView {
+            process: *process,
+            signed,
+            opening: closed.then_some(ballot.opening),
+            leaf_index: ballot.leaf,
+            inclusion_proof,
+            checkpoint,
+        })
+    }
+}
