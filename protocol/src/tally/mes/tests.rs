@@ -1,0 +1,1 @@
+//! MES unit tests.
