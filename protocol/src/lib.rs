@@ -8,4 +8,5 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod election;
+pub mod pabulib;
 pub mod tally;
