@@ -18,7 +18,14 @@ pub(crate) fn greedy_fill(prep: &Prepared, initial: &[usize], tie: TieBreak) -> 
         if prep.cost_sat {
             // Σ cost over supporters / cost = number of supporters (cost > 0);
             // a free project has zero satisfaction under Cost_Sat.
-            return (false, if positive { Q::from_u128(units) } else { Q::zero() });
+            return (
+                false,
+                if positive {
+                    Q::from_u128(units)
+                } else {
+                    Q::zero()
+                },
+            );
         }
         match (units > 0, positive) {
             (true, true) => (false, Q::from_u128(units).div(&prep.cost[p])),

@@ -121,7 +121,9 @@ impl Prepared {
 
     /// Total cost of a set of projects.
     pub(crate) fn total_cost(&self, projects: &[usize]) -> Q {
-        projects.iter().fold(Q::zero(), |acc, &p| acc.add(&self.cost[p]))
+        projects
+            .iter()
+            .fold(Q::zero(), |acc, &p| acc.add(&self.cost[p]))
     }
 
     /// Whether no project of `pool` outside `selected` fits in what the
@@ -247,7 +249,9 @@ pub(crate) fn run(prep: &Prepared, per_voter: &Q, tie: TieBreak, record: bool) -
         for &(g, s) in &prep.supporters[winner] {
             let b = &mut budget[g as usize];
             let due = unit_price.mul_int(s);
-            let paid = if due >= *b { std::mem::replace(b, Q::zero()) } else {
+            let paid = if due >= *b {
+                std::mem::replace(b, Q::zero())
+            } else {
                 let left = b.sub(&due);
                 *b = left;
                 due

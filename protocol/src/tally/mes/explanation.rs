@@ -32,7 +32,7 @@ pub struct MesExplanation {
     /// Projects added afterwards by greedy completion (`mes_add1_greedy`).
     pub completion: Vec<String>,
     /// The comparison step of `mes_add1_comparison`.
-    pub comparison: Option<Comparison>,
+    pub comparison: Option<Box<Comparison>>,
 }
 
 /// One project bought by MES.
@@ -164,7 +164,7 @@ pub(crate) fn outcome_of_run(
         .map(|(i, buy)| purchase(prep, i + 1, buy))
         .collect();
     ex.completion = ids(prep, &completion);
-    ex.comparison = comparison;
+    ex.comparison = comparison.map(Box::new);
     let mut selected = run.selected;
     selected.extend(completion);
     outcome(rule, prep, selected, ex)
@@ -210,7 +210,12 @@ pub(crate) fn with_completion(mut base: Outcome, prep: &Prepared, added: Vec<usi
     base
 }
 
-fn comparison_note(prep: &Prepared, greedy: &[usize], v: Verdict, kept: &'static str) -> Comparison {
+fn comparison_note(
+    prep: &Prepared,
+    greedy: &[usize],
+    v: Verdict,
+    kept: &'static str,
+) -> Comparison {
     Comparison {
         prefers_mes: v.prefers_mes,
         prefers_greedy: v.prefers_greedy,
@@ -220,9 +225,14 @@ fn comparison_note(prep: &Prepared, greedy: &[usize], v: Verdict, kept: &'static
 }
 
 /// The comparison step kept the MES outcome.
-pub(crate) fn with_comparison(mut base: Outcome, prep: &Prepared, greedy: &[usize], v: Verdict) -> Outcome {
+pub(crate) fn with_comparison(
+    mut base: Outcome,
+    prep: &Prepared,
+    greedy: &[usize],
+    v: Verdict,
+) -> Outcome {
     if let Explanation::Mes(ex) = &mut base.explanation {
-        ex.comparison = Some(comparison_note(prep, greedy, v, "mes"));
+        ex.comparison = Some(Box::new(comparison_note(prep, greedy, v, "mes")));
     }
     base
 }
@@ -235,7 +245,7 @@ pub(crate) fn replaced_by_greedy(
     v: Verdict,
 ) -> Outcome {
     if let Explanation::Mes(ex) = &mut base.explanation {
-        ex.comparison = Some(comparison_note(prep, &greedy, v, "greedy"));
+        ex.comparison = Some(Box::new(comparison_note(prep, &greedy, v, "greedy")));
     }
     base.total_cost = total_cost(prep, &greedy);
     base.selected = greedy;

@@ -51,7 +51,10 @@ pub(crate) fn iterate(prep: &Prepared, tie: TieBreak, pool: StopPool) -> Iterate
     // exhaustion_by_budget_increase loops while budget + k·n <= budget·(n+1).
     let bound: Option<u128> = (pool == StopPool::AllProjects).then(|| {
         let b = prep.budget.to_big();
-        b.numer().div_floor(b.denom()).to_u128().unwrap_or(u128::MAX)
+        b.numer()
+            .div_floor(b.denom())
+            .to_u128()
+            .unwrap_or(u128::MAX)
     });
     let buyable = prep.candidates.len() + prep.free.len();
     let mut k: u128 = 0;

@@ -49,7 +49,13 @@ pub fn mes(election: &Election, tie: TieBreak) -> Result<Outcome, TallyError> {
     }
     let per_voter = prep.base_per_voter();
     Ok(explanation::outcome_of_run(
-        Rule::Mes, &prep, &per_voter, tie, None, Vec::new(), None,
+        Rule::Mes,
+        &prep,
+        &per_voter,
+        tie,
+        None,
+        Vec::new(),
+        None,
     ))
 }
 
@@ -147,7 +153,11 @@ pub fn mes_exh(election: &Election, tie: TieBreak) -> Result<Outcome, TallyError
 pub fn mes_add1_comparison(election: &Election, tie: TieBreak) -> Result<Outcome, TallyError> {
     let prep = Prepared::new(election)?;
     if prep.num_ballots == 0 {
-        return Ok(explanation::empty_outcome(Rule::MesAdd1Comparison, &prep, tie));
+        return Ok(explanation::empty_outcome(
+            Rule::MesAdd1Comparison,
+            &prep,
+            tie,
+        ));
     }
     let it = iterated::iterate(&prep, tie, StopPool::NoExhaustiveStop);
     let mes_outcome = outcome_of_iterated(Rule::MesAdd1Comparison, &prep, tie, &it);
