@@ -1,19 +1,13 @@
-//! One run of the Method of Equal Shares at a fixed per-voter budget,
-//! replicating pabutools 1.2.3 `method_of_equal_shares` (resolute) exactly.
-//!
-//! Speed comes from three things that do not change the outcome:
-//! voters with identical ballots are merged into one weighted group (they
-//! always hold identical budgets), each project keeps its supporters as a
-//! list of group indices, and arithmetic runs on [`Q`] (an `i128` rational
-//! with an exact big-number fallback). Like pabutools, a round only
-//! re-evaluates the projects whose previous ratio could still beat the best
-//! one found so far: a project's ratio never decreases during a run, since
-//! budgets only shrink.
+//! The election prepared for MES: voters with identical ballots merged into
+//! one weighted group (they always hold identical budgets), each project's
+//! supporters as a list of group indices, and money scaled to integers.
 
 use super::exact::Q;
 use crate::election::{Election, VoteType};
-use crate::tally::{TallyError, TieBreak};
-use std::cmp::Ordering;
+use crate::tally::TallyError;
+use num_bigint::{BigUint, Sign};
+use num_integer::Integer;
+use num_traits::One;
 use std::collections::HashMap;
 
 /// The election, prepared once and reused by every run.
@@ -43,6 +37,13 @@ pub(crate) struct Prepared {
     pub candidates: Vec<usize>,
     /// Supported projects that cost nothing: pabutools selects them upfront.
     pub free: Vec<usize>,
+    /// `d0`: a common denominator of every cost and of `budget / ballots`,
+    /// so that money times `d0` is always an integer.
+    pub d0: BigUint,
+    /// Project costs times `d0`.
+    pub cost_scaled: Vec<BigUint>,
+    /// `budget / ballots` times `d0`.
+    pub base_scaled: BigUint,
 }
 
 impl Prepared {
@@ -99,8 +100,28 @@ impl Prepared {
                 free.push(p);
             }
         }
+        let num_ballots = election.voters.len() as u128;
+        let base = Q::from_big(election.budget.clone()).div_int(num_ballots.max(1));
+        let mut d0 = BigUint::one();
+        for q in cost.iter().chain(std::iter::once(&base)) {
+            d0 = d0.lcm(&unsigned(q.to_big().denom()));
+        }
+        let scale = |q: &Q| -> Result<BigUint, TallyError> {
+            let b = q.to_big();
+            if b.numer().sign() == Sign::Minus {
+                return Err(TallyError::InvalidElection(
+                    "negative cost or budget".into(),
+                ));
+            }
+            Ok(unsigned(b.numer()) * (&d0 / unsigned(b.denom())))
+        };
+        let cost_scaled = cost.iter().map(scale).collect::<Result<Vec<_>, _>>()?;
+        let base_scaled = scale(&base)?;
         Ok(Prepared {
-            num_ballots: election.voters.len() as u128,
+            num_ballots,
+            d0: d0.clone(),
+            cost_scaled,
+            base_scaled,
             budget: Q::from_big(election.budget.clone()),
             cost,
             ids: election.projects.iter().map(|p| p.id.clone()).collect(),
@@ -119,6 +140,11 @@ impl Prepared {
         self.budget.div_int(self.num_ballots.max(1))
     }
 
+    /// The per-voter budget of run `k` (`budget / ballots + k`).
+    pub(crate) fn per_voter(&self, k: u128) -> Q {
+        self.base_per_voter().add(&Q::from_u128(k))
+    }
+
     /// Total cost of a set of projects.
     pub(crate) fn total_cost(&self, projects: &[usize]) -> Q {
         projects
@@ -133,6 +159,10 @@ impl Prepared {
         pool.iter()
             .all(|p| selected.contains(p) || self.cost[*p] > left)
     }
+}
+
+fn unsigned(i: &num_bigint::BigInt) -> BigUint {
+    i.magnitude().clone()
 }
 
 fn too_many() -> TallyError {
@@ -194,166 +224,4 @@ pub(crate) struct RunOutcome {
     pub selected: Vec<usize>,
     /// Per bought project, when requested.
     pub purchases: Vec<Purchase>,
-}
-
-/// Runs MES with `per_voter` initial budget. `record` keeps the payments
-/// for the explanation.
-pub(crate) fn run(prep: &Prepared, per_voter: &Q, tie: TieBreak, record: bool) -> RunOutcome {
-    let mut budget: Vec<Q> = vec![per_voter.clone(); prep.weight.len()];
-    let mut selected: Vec<usize> = prep.free.clone();
-    let mut purchases = Vec::new();
-    // Lower bounds of each candidate's ratio (its last evaluated value).
-    let mut stale: Vec<Q> = vec![Q::zero(); prep.cost.len()];
-    for &p in &prep.candidates {
-        stale[p] = ratio_of(prep, p, &prep.cost[p].div_int(prep.total_sat[p]));
-    }
-    let mut remaining: Vec<usize> = prep.candidates.clone();
-    let mut scratch: Vec<usize> = Vec::new();
-    loop {
-        remaining.sort_by(|&a, &b| stale[a].cmp(&stale[b]));
-        let mut best: Option<(usize, Q, Q)> = None;
-        let mut dropped: Vec<usize> = Vec::new();
-        for &p in &remaining {
-            if let Some((_, best_rho, _)) = &best
-                && stale[p] > *best_rho
-            {
-                break;
-            }
-            let Some(unit_price) = unit_price(prep, p, &budget, &mut scratch) else {
-                dropped.push(p);
-                continue;
-            };
-            let rho = ratio_of(prep, p, &unit_price);
-            let better = match &best {
-                None => true,
-                Some((b, best_rho, _)) => match rho.cmp(best_rho) {
-                    Ordering::Less => true,
-                    Ordering::Equal => tie.cmp_ids(&prep.ids[p], &prep.ids[*b]) == Ordering::Less,
-                    Ordering::Greater => false,
-                },
-            };
-            stale[p] = rho.clone();
-            if better {
-                best = Some((p, rho, unit_price));
-            }
-        }
-        if !dropped.is_empty() {
-            remaining.retain(|p| !dropped.contains(p));
-        }
-        let Some((winner, rho, unit_price)) = best else {
-            break;
-        };
-        remaining.retain(|&p| p != winner);
-        selected.push(winner);
-        let mut payments = Vec::new();
-        for &(g, s) in &prep.supporters[winner] {
-            let b = &mut budget[g as usize];
-            let due = unit_price.mul_int(s);
-            let paid = if due >= *b {
-                std::mem::replace(b, Q::zero())
-            } else {
-                let left = b.sub(&due);
-                *b = left;
-                due
-            };
-            if record {
-                payments.push((g, paid));
-            }
-        }
-        if record {
-            purchases.push(Purchase {
-                project: winner,
-                rho,
-                unit_price,
-                payments,
-            });
-        }
-    }
-    RunOutcome {
-        selected,
-        purchases,
-    }
-}
-
-/// The ratio pabutools compares between projects (its "affordability"):
-/// price per unit of satisfaction. With `Cost_Sat` a unit here is the whole
-/// cost, so divide by it.
-fn ratio_of(prep: &Prepared, p: usize, unit_price: &Q) -> Q {
-    if prep.cost_sat {
-        unit_price.div(&prep.cost[p])
-    } else {
-        unit_price.clone()
-    }
-}
-
-/// The smallest price per satisfaction unit at which the supporters of `p`
-/// can pay its cost, each paying `min(budget, price × units)`, or `None` if
-/// their budgets together fall short (pabutools drops the project then).
-///
-/// Same walk as pabutools: supporters by increasing budget per unit; those
-/// who cannot pay the equal share pay everything they have. Only the
-/// supporters below the equal share of the whole group need sorting, since
-/// everyone at or above it pays in full at any larger price too.
-fn unit_price(prep: &Prepared, p: usize, budget: &[Q], scratch: &mut Vec<usize>) -> Option<Q> {
-    let sup = &prep.supporters[p];
-    let cost = &prep.cost[p];
-    let total = prep.total_sat[p];
-    // Split the supporters at the equal share `cost / total`: those below it
-    // (sorted) come first in pabutools' walk, everyone else after them.
-    scratch.clear();
-    let mut rest: Vec<usize> = Vec::new();
-    for (k, &(g, s)) in sup.iter().enumerate() {
-        // budget[g] / s < cost / total  <=>  budget[g] * total < cost * s
-        if budget[g as usize].cmp_scaled(total, cost, s) == Ordering::Less {
-            scratch.push(k);
-        } else {
-            rest.push(k);
-        }
-    }
-    if scratch.is_empty() {
-        return Some(cost.div_int(total));
-    }
-    let by_budget_per_unit = |a: &usize, b: &usize| {
-        let (ga, sa) = sup[*a];
-        let (gb, sb) = sup[*b];
-        budget[ga as usize].cmp_scaled(sb, &budget[gb as usize], sa)
-    };
-    scratch.sort_by(by_budget_per_unit);
-    let mut paid = Q::zero();
-    let mut denom = total;
-    for &k in scratch.iter() {
-        let (g, s) = sup[k];
-        if let Some(price) = try_price(cost, &paid, denom, &budget[g as usize], s) {
-            return Some(price);
-        }
-        paid = paid.add(&budget[g as usize].mul_int(prep.weight[g as usize]));
-        denom -= prep.weight[g as usize] * s;
-    }
-    // Everyone below the equal share pays all they have; walk the others.
-    rest.sort_by(by_budget_per_unit);
-    for k in rest {
-        let (g, s) = sup[k];
-        if let Some(price) = try_price(cost, &paid, denom, &budget[g as usize], s) {
-            return Some(price);
-        }
-        paid = paid.add(&budget[g as usize].mul_int(prep.weight[g as usize]));
-        denom -= prep.weight[g as usize] * s;
-    }
-    None
-}
-
-/// pabutools' test for one supporter: with `paid` covered by poorer
-/// supporters and `denom` units left, is the equal price affordable for a
-/// voter with `b` budget and `s` units? Returns that price if so.
-fn try_price(cost: &Q, paid: &Q, denom: u128, b: &Q, s: u128) -> Option<Q> {
-    if denom == 0 {
-        return None;
-    }
-    let rest = cost.sub(paid);
-    // rest / denom * s <= b  <=>  rest * s <= b * denom
-    if rest.cmp_scaled(s, b, denom) != Ordering::Greater {
-        Some(rest.div_int(denom))
-    } else {
-        None
-    }
 }

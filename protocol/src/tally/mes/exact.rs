@@ -88,26 +88,6 @@ impl Q {
         Q::from_big(self.to_big() - o.to_big())
     }
 
-    /// `self * k` for a non-negative integer `k`.
-    pub(crate) fn mul_int(&self, k: u128) -> Q {
-        if k == 1 {
-            return self.clone();
-        }
-        if let Q::S(a) = self
-            && let Ok(k) = i128::try_from(k)
-        {
-            // Cancel against the denominator first to stay small.
-            let g = k.gcd(a.denom());
-            if let Some(n) = a.numer().checked_mul(k / g) {
-                let r = Small::new_raw(n, a.denom() / g);
-                if fits(&r) {
-                    return Q::S(r);
-                }
-            }
-        }
-        Q::from_big(self.to_big() * BigRational::from_integer(BigInt::from(k)))
-    }
-
     /// `self / k` for a positive integer `k` (the caller guarantees `k > 0`).
     pub(crate) fn div_int(&self, k: u128) -> Q {
         if k == 1 {
@@ -146,32 +126,6 @@ impl Q {
             }
         }
         Q::from_big(self.to_big() / o.to_big())
-    }
-
-    /// Exact comparison `self * ks` vs `o * ko` for non-negative integers,
-    /// without building the products when they fit in `i128`.
-    pub(crate) fn cmp_scaled(&self, ks: u128, o: &Q, ko: u128) -> Ordering {
-        if let (Q::S(a), Q::S(b)) = (self, o)
-            && let (Ok(ks), Ok(ko)) = (i128::try_from(ks), i128::try_from(ko))
-        {
-            // a.n * ks * b.d  vs  b.n * ko * a.d
-            let l = a
-                .numer()
-                .checked_mul(ks)
-                .and_then(|x| x.checked_mul(*b.denom()));
-            let r = b
-                .numer()
-                .checked_mul(ko)
-                .and_then(|x| x.checked_mul(*a.denom()));
-            if let (Some(l), Some(r)) = (l, r) {
-                return l.cmp(&r);
-            }
-            // Exact wide products: no reduction needed just to compare.
-            let l = BigInt::from(*a.numer()) * BigInt::from(ks) * BigInt::from(*b.denom());
-            let r = BigInt::from(*b.numer()) * BigInt::from(ko) * BigInt::from(*a.denom());
-            return l.cmp(&r);
-        }
-        self.mul_int(ks).cmp(&o.mul_int(ko))
     }
 }
 
@@ -220,10 +174,11 @@ mod tests {
 
     #[test]
     fn overflowing_products_fall_back_to_big_and_stay_exact() {
-        let huge = Q::from_big(big(1, 3)).mul_int(1u128 << 119);
-        let prod = huge.mul_int(1u128 << 119);
-        assert!(matches!(prod, Q::B(_)));
         let two_119 = BigRational::from_integer(BigInt::from(1u128 << 119));
+        let huge = Q::from_big(two_119.clone() * big(1, 3));
+        assert!(matches!(huge, Q::S(_)));
+        let prod = Q::from_big(huge.to_big() * two_119.clone());
+        assert!(matches!(prod, Q::B(_)));
         let expected = two_119.clone() * two_119 * big(1, 3);
         assert_eq!(prod.to_big(), expected);
         // Dividing back brings it into the small range again.
@@ -239,9 +194,7 @@ mod tests {
         assert_eq!(a.add(&b).to_big(), big(13, 12));
         assert_eq!(a.sub(&b).to_big(), big(43, 12));
         assert_eq!(a.div(&b).to_big(), big(-28, 15));
-        assert_eq!(a.mul_int(6).to_big(), big(14, 1));
         assert_eq!(a.div_int(14).to_big(), big(1, 6));
-        assert_eq!(a.cmp_scaled(3, &Q::from_u128(7), 1), Ordering::Equal);
         assert!(b < a);
     }
 }

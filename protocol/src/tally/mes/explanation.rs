@@ -5,6 +5,7 @@ use super::comparison::Verdict;
 use super::core::{self, Prepared};
 use super::exact::Q;
 use super::money_string;
+use super::run;
 use crate::election::Money;
 use crate::tally::{Explanation, Outcome, Rule, TieBreak};
 use num_traits::Zero;
@@ -142,19 +143,19 @@ pub(crate) fn outcome_of_selection(
     outcome(rule, prep, selected, ex)
 }
 
-/// Reruns MES at `per_voter` recording every payment, and explains it.
+/// Reruns MES at per-voter budget `budget / ballots + step`, recording every payment, and explains it.
 pub(crate) fn outcome_of_run(
     rule: Rule,
     prep: &Prepared,
-    per_voter: &Q,
+    step: u128,
     tie: TieBreak,
     runs: Option<u64>,
     completion: Vec<usize>,
     comparison: Option<Comparison>,
 ) -> Outcome {
-    let run = core::run(prep, per_voter, tie, true);
+    let run = run::run(prep, step, tie, true);
     let mut ex = base_explanation(prep, tie);
-    ex.per_voter_budget = Some(money_string(per_voter));
+    ex.per_voter_budget = Some(money_string(&prep.per_voter(step)));
     ex.runs = runs;
     ex.free_projects = ids(prep, &prep.free);
     ex.purchases = run

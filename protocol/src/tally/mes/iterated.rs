@@ -1,10 +1,10 @@
 //! The iterated variants: MES rerun with the per-voter budget raised by one
 //! currency unit per run (`mes_add1`, `mes_exh`, and the add1 part of
 //! `mes_add1_comparison`). Runs are independent; each one is a full
-//! [`core::run`], which is cheap enough that thousands of runs take seconds.
+//! [`run::run`], which is cheap enough that thousands of runs take seconds.
 
-use super::core::{self, Prepared};
-use super::exact::Q;
+use super::core::Prepared;
+use super::run;
 use crate::tally::TieBreak;
 use num_integer::Integer;
 use num_traits::ToPrimitive;
@@ -27,15 +27,15 @@ pub(crate) enum StopPool {
 pub(crate) struct Iterated {
     /// The returned selection.
     pub selected: Vec<usize>,
-    /// Per-voter budget of the run that produced it (`None`: no run did).
-    pub per_voter: Option<Q>,
+    /// The run that produced it: per-voter budget `budget / ballots + step`
+    /// (`None`: no run did).
+    pub step: Option<u128>,
     /// Number of MES runs made.
     pub runs: u64,
 }
 
 /// Raises the per-voter budget by one unit per run until a stop test fires.
 pub(crate) fn iterate(prep: &Prepared, tie: TieBreak, pool: StopPool) -> Iterated {
-    let base = prep.base_per_voter();
     let all: Vec<usize> = (0..prep.cost.len()).collect();
     // pabutools' previous outcome before any run: its initial allocation.
     // MES puts free supported projects there; exhaustion starts empty.
@@ -45,7 +45,7 @@ pub(crate) fn iterate(prep: &Prepared, tie: TieBreak, pool: StopPool) -> Iterate
         } else {
             prep.free.clone()
         },
-        per_voter: None,
+        step: None,
         runs: 0,
     };
     // exhaustion_by_budget_increase loops while budget + k·n <= budget·(n+1).
@@ -62,8 +62,7 @@ pub(crate) fn iterate(prep: &Prepared, tie: TieBreak, pool: StopPool) -> Iterate
         if bound.is_some_and(|b| k > b) {
             return previous;
         }
-        let per_voter = base.add(&Q::from_u128(k));
-        let out = core::run(prep, &per_voter, tie, false);
+        let out = run::run(prep, k, tie, false);
         let runs = previous.runs + 1;
         if prep.total_cost(&out.selected) > prep.budget {
             previous.runs = runs;
@@ -76,7 +75,7 @@ pub(crate) fn iterate(prep: &Prepared, tie: TieBreak, pool: StopPool) -> Iterate
         };
         let current = Iterated {
             selected: out.selected,
-            per_voter: Some(per_voter),
+            step: Some(k),
             runs,
         };
         // Once every buyable project is bought, more budget cannot buy more:

@@ -30,13 +30,13 @@ mod core;
 mod exact;
 mod explanation;
 mod iterated;
+mod run;
 
 pub use explanation::{Comparison, MesExplanation, MesPurchase, PaymentGroup};
 
 use super::{Outcome, Rule, TallyError, TieBreak};
 use crate::election::Election;
 use core::Prepared;
-use exact::Q;
 use iterated::{Iterated, StopPool};
 
 /// Method of Equal Shares without completion: one run with each voter's
@@ -47,11 +47,10 @@ pub fn mes(election: &Election, tie: TieBreak) -> Result<Outcome, TallyError> {
     if prep.num_ballots == 0 {
         return Ok(explanation::empty_outcome(Rule::Mes, &prep, tie));
     }
-    let per_voter = prep.base_per_voter();
     Ok(explanation::outcome_of_run(
         Rule::Mes,
         &prep,
-        &per_voter,
+        0,
         tie,
         None,
         Vec::new(),
@@ -83,7 +82,7 @@ fn add1_outcome(rule: Rule, prep: &Prepared, tie: TieBreak) -> Outcome {
 }
 
 fn outcome_of_iterated(rule: Rule, prep: &Prepared, tie: TieBreak, it: &Iterated) -> Outcome {
-    match &it.per_voter {
+    match it.step {
         Some(b) => explanation::outcome_of_run(rule, prep, b, tie, Some(it.runs), Vec::new(), None),
         None => explanation::outcome_of_selection(rule, prep, tie, it.selected.clone(), it.runs),
     }
@@ -180,7 +179,7 @@ pub fn mes_add1_comparison(election: &Election, tie: TieBreak) -> Result<Outcome
 }
 
 /// Money as an exact string: an integer or `p/q`.
-fn money_string(q: &Q) -> String {
+fn money_string(q: &exact::Q) -> String {
     q.to_big().to_string()
 }
 
