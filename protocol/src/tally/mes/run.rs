@@ -19,7 +19,7 @@ use crate::tally::TieBreak;
 use num_bigint::{BigInt, BigUint};
 use num_integer::Integer;
 use num_rational::BigRational;
-use num_traits::{One, Zero};
+use num_traits::{One, ToPrimitive, Zero};
 use std::cmp::Ordering;
 
 /// A non-negative exact ratio `num / den`, not reduced; compared by
@@ -32,7 +32,23 @@ struct Ratio {
 
 impl Ratio {
     fn cmp(&self, o: &Ratio) -> Ordering {
+        if let (Some(a), Some(b), Some(c), Some(d)) = (
+            self.num.to_u64(),
+            self.den.to_u64(),
+            o.num.to_u64(),
+            o.den.to_u64(),
+        ) {
+            return (u128::from(a) * u128::from(d)).cmp(&(u128::from(c) * u128::from(b)));
+        }
         (&self.num * &o.den).cmp(&(&o.num * &self.den))
+    }
+
+    /// `floor(self × 2^64)`, saturated: a monotone integer key, so sorting
+    /// by it orders ratios up to ties between equal keys.
+    fn key(&self) -> u128 {
+        ((&self.num << 64u32) / &self.den)
+            .to_u128()
+            .unwrap_or(u128::MAX)
     }
 
     fn to_q(&self) -> Q {
@@ -56,8 +72,8 @@ struct State<'a> {
     budget: Vec<BigUint>,
     /// D / d0.
     scale: BigUint,
-    poor: Vec<usize>,
-    rest_idx: Vec<usize>,
+    /// Scratch: supporters still able to pay, as indices into the list.
+    able: Vec<usize>,
 }
 
 /// Runs MES with per-voter budget `budget / ballots + k`. `record` keeps
@@ -68,8 +84,7 @@ pub(crate) fn run(prep: &Prepared, k: u128, tie: TieBreak, record: bool) -> RunO
         prep,
         budget: vec![start; prep.weight.len()],
         scale: BigUint::one(),
-        poor: Vec::new(),
-        rest_idx: Vec::new(),
+        able: Vec::new(),
     };
     let mut selected: Vec<usize> = prep.free.clone();
     let mut purchases = Vec::new();
@@ -85,16 +100,25 @@ pub(crate) fn run(prep: &Prepared, k: u128, tie: TieBreak, record: bool) -> RunO
             )
         })
         .collect();
+    let mut key: Vec<u128> = stale.iter().map(Ratio::key).collect();
     let mut remaining: Vec<usize> = prep.candidates.clone();
     loop {
-        remaining.sort_by(|&a, &b| stale[a].cmp(&stale[b]));
+        // Cheapest-looking first. Keys are monotone in the stale ratios, so
+        // once a project's stale ratio exceeds the best found, only projects
+        // with the same key can still hold a smaller one.
+        remaining.sort_unstable_by_key(|&p| key[p]);
         let mut best: Option<(usize, Ratio, Price)> = None;
         let mut dropped: Vec<usize> = Vec::new();
+        let mut stop_key: Option<u128> = None;
         for &p in &remaining {
+            if stop_key.is_some_and(|k| key[p] > k) {
+                break;
+            }
             if let Some((_, best_rho, _)) = &best
                 && stale[p].cmp(best_rho) == Ordering::Greater
             {
-                break;
+                stop_key.get_or_insert(key[p]);
+                continue;
             }
             let Some(price) = st.unit_price(p) else {
                 dropped.push(p);
@@ -109,6 +133,7 @@ pub(crate) fn run(prep: &Prepared, k: u128, tie: TieBreak, record: bool) -> RunO
                     Ordering::Greater => false,
                 },
             };
+            key[p] = rho.key();
             stale[p] = rho.clone();
             if better {
                 best = Some((p, rho, price));
@@ -165,76 +190,66 @@ impl State<'_> {
     /// `None` if their budgets together fall short (pabutools then drops the
     /// project for the rest of the run).
     ///
-    /// Same walk as pabutools: supporters by increasing budget per unit;
-    /// those who cannot pay the equal share pay everything they have. Only
-    /// the supporters below the equal share of the whole group need sorting
-    /// first, since they come first in that order.
+    /// pabutools walks the supporters by increasing budget per unit; we
+    /// reach the same price without sorting, by the fixed point of its
+    /// `affordability_poor_rich`: start from the equal price
+    /// `cost / units`; every supporter who cannot pay it pays everything
+    /// they have, which raises the price for the others; repeat until
+    /// everyone left can pay. A supporter who could not pay a price cannot
+    /// pay a higher one either, so each round only removes supporters and
+    /// the result is pabutools' price exactly.
     fn unit_price(&mut self, p: usize) -> Option<Price> {
         let prep = self.prep;
         let sup = &prep.supporters[p];
-        let total = prep.total_sat[p];
         let cost_d = &prep.cost_scaled[p] * &self.scale;
         let budget = &self.budget;
-        // budget / s < cost / total  <=>  budget * total < cost * s
-        let mut thresholds: Vec<(u128, BigUint)> = Vec::new();
-        self.poor.clear();
-        self.rest_idx.clear();
-        for (k, &(g, s)) in sup.iter().enumerate() {
-            let thr = match thresholds.iter().find(|(ts, _)| *ts == s) {
-                Some((_, t)) => t,
-                None => {
-                    // smallest budget that is not below the equal share
-                    let t = (&cost_d * BigUint::from(s)).div_ceil(&BigUint::from(total));
-                    thresholds.push((s, t));
-                    &thresholds[thresholds.len() - 1].1
-                }
-            };
-            if budget[g as usize] < *thr {
-                self.poor.push(k);
-            } else {
-                self.rest_idx.push(k);
-            }
-        }
-        if self.poor.is_empty() {
-            return Some(Price {
-                rest: cost_d,
-                denom: total,
-            });
-        }
-        let by_budget_per_unit = |a: &usize, b: &usize| {
-            let (ga, sa) = sup[*a];
-            let (gb, sb) = sup[*b];
-            if sa == sb {
-                budget[ga as usize].cmp(&budget[gb as usize])
-            } else {
-                (&budget[ga as usize] * BigUint::from(sb))
-                    .cmp(&(&budget[gb as usize] * BigUint::from(sa)))
-            }
-        };
-        self.poor.sort_by(by_budget_per_unit);
         let mut paid = BigUint::zero();
-        let mut denom = total;
-        for &k in self.poor.iter() {
-            let (g, s) = sup[k];
-            let b = &budget[g as usize];
-            if let Some(price) = try_price(&cost_d, &paid, denom, b, s) {
-                return Some(price);
+        let mut denom = prep.total_sat[p];
+        let mut thresholds: Vec<(u128, BigUint)> = Vec::new();
+        self.able.clear();
+        self.able.extend(0..sup.len());
+        loop {
+            if denom == 0 || self.able.is_empty() {
+                return None;
             }
-            paid += b * BigUint::from(prep.weight[g as usize]);
-            denom -= prep.weight[g as usize] * s;
-        }
-        // Everyone below the equal share pays all they have; walk the others.
-        self.rest_idx.sort_by(by_budget_per_unit);
-        for &k in self.rest_idx.iter() {
-            let (g, s) = sup[k];
-            let b = &budget[g as usize];
-            if let Some(price) = try_price(&cost_d, &paid, denom, b, s) {
-                return Some(price);
+            // paid < cost: whoever paid all they had paid less than the
+            // price they could not afford, so less than the rest.
+            let rest = &cost_d - &paid;
+            // b / s < rest / denom  <=>  b < ceil(rest × s / denom)
+            thresholds.clear();
+            let before = self.able.len();
+            let mut newly_paid = BigUint::zero();
+            let mut newly_units: u128 = 0;
+            self.able.retain(|&k| {
+                let (g, s) = sup[k];
+                let thr = match thresholds.iter().position(|(ts, _)| *ts == s) {
+                    Some(i) => &thresholds[i].1,
+                    None => {
+                        let t = (&rest * BigUint::from(s)).div_ceil(&BigUint::from(denom));
+                        thresholds.push((s, t));
+                        &thresholds[thresholds.len() - 1].1
+                    }
+                };
+                let b = &budget[g as usize];
+                if b < thr {
+                    let w = prep.weight[g as usize];
+                    if w == 1 {
+                        newly_paid += b;
+                    } else {
+                        newly_paid += b * BigUint::from(w);
+                    }
+                    newly_units += w * s;
+                    false
+                } else {
+                    true
+                }
+            });
+            if self.able.len() == before {
+                return Some(Price { rest, denom });
             }
-            paid += b * BigUint::from(prep.weight[g as usize]);
-            denom -= prep.weight[g as usize] * s;
+            paid += newly_paid;
+            denom -= newly_units;
         }
-        None
     }
 
     /// Charges the supporters of `winner` at `price`; returns the unit price
@@ -277,23 +292,5 @@ impl State<'_> {
                 payments,
             )
         })
-    }
-}
-
-/// pabutools' test for one supporter: with `paid` covered by poorer
-/// supporters and `denom` units left, can a voter with budget `b` and `s`
-/// units pay the equal price `(cost - paid) / denom` per unit? Returns that
-/// price if so.
-fn try_price(cost_d: &BigUint, paid: &BigUint, denom: u128, b: &BigUint, s: u128) -> Option<Price> {
-    if denom == 0 {
-        return None;
-    }
-    // paid < cost always holds here (poorer supporters paid less than their
-    // share of the rest), so the subtraction cannot underflow.
-    let rest = cost_d - paid;
-    if &rest * BigUint::from(s) <= b * BigUint::from(denom) {
-        Some(Price { rest, denom })
-    } else {
-        None
     }
 }
