@@ -2,7 +2,7 @@
 # Benchmark our tally rules against pabutools 1.2.3 on large real elections.
 #
 #   scripts/bench-tally.sh                 # default cap 600 s per pabutools run
-#   BENCH_CAP=120 scripts/bench-tally.sh   # smaller cap
+#   BENCH_CAP=120 scripts/bench-tally.sh   # smaller cap (BENCH_OURS_CAP caps our side, default 3600 s)
 #   BENCH_RULES="mes_add1" BENCH_FILES="Poland_Wieliczka_2023_Green_Budget.pb" scripts/bench-tally.sh
 #
 # Installs pabutools 1.2.3 (+gmpy2) pinned in a venv under the build folder
@@ -16,6 +16,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 CAP=${BENCH_CAP:-600}
+OURS_CAP=${BENCH_OURS_CAP:-3600}
 RULES=${BENCH_RULES:-"mes mes_add1 mes_exh greedy"}
 FILES=${BENCH_FILES:-"Poland_Wieliczka_2023_Green_Budget.pb Poland_Warszawa_2021_Ursynow.pb Hungary_Budapest_2024.pb Poland_Warszawa_2026.pb"}
 DATA=$ROOT/tests/data/pabulib
@@ -33,14 +34,20 @@ if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import pabutools, imp
   "$VENV/bin/pip" install -q pabutools==1.2.3 gmpy2
 fi
 
-# Our side: `pbnode tally` once the CLI has it, else the protocol example.
+# Our side: `pbnode tally` when a release pbnode with that command is built
+# (BENCH_PBNODE=1 builds it: the node crate takes minutes), else the protocol
+# example runner, which calls the same library function.
 echo "building the release runner" >&2
-if cargo run -q --release -p pbnode -- tally --help >/dev/null 2>&1; then
-  ours_cmd() { "$TARGET/release/pbnode" tally --rule "$1" "$2"; }
+if [ "${BENCH_PBNODE:-0}" = 1 ]; then
+  cargo build -q --release -p pbnode
+fi
+if [ -x "$TARGET/release/pbnode" ] && "$TARGET/release/pbnode" tally --help >/dev/null 2>&1; then
+  OURS=("$TARGET/release/pbnode" tally --rule)
 else
   cargo build -q --release -p pbnode-protocol --example mes_reference
-  ours_cmd() { "$TARGET/release/examples/mes_reference" --run "$1" "$2"; }
+  OURS=("$TARGET/release/examples/mes_reference" --run)
 fi
+echo "our side: ${OURS[*]}" >&2
 
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
@@ -62,7 +69,7 @@ printf '%-40s %-9s %10s %8s %10s %8s %9s %s\n' file rule ours_s ours_MB pabu_s p
 for f in $FILES; do
   for r in $RULES; do
     p=$TMP/${f}_$r
-    if ! run_timed "$p.ours" 3600 ours_cmd "$r" "$DATA/$f"; then
+    if ! run_timed "$p.ours" "$OURS_CAP" "${OURS[@]}" "$r" "$DATA/$f"; then
       printf '%-40s %-9s ours failed: %s\n' "${f:0:40}" "$r" "$(tail -1 "$p.ours.err")"
       continue
     fi

@@ -113,6 +113,14 @@ pub fn mes_add1_greedy(election: &Election, tie: TieBreak) -> Result<Outcome, Ta
 /// supports, an over-budget run returns the previous outcome (before any run:
 /// nothing), and after `floor(budget)` steps (pabutools' `budget_bound`) the
 /// last outcome is returned.
+///
+/// One deliberate shortcut: once a run buys every project MES can buy (only
+/// possible when all supported projects fit the budget together), we return
+/// it instead of repeating identical-looking runs up to `floor(budget)`
+/// times as pabutools would; with a large budget that is millions of runs.
+/// We have not proved that later runs cannot differ, so on such an election
+/// the result could in principle differ from pabutools (no real file in
+/// `expected.json` reaches this case).
 pub fn mes_exh(election: &Election, tie: TieBreak) -> Result<Outcome, TallyError> {
     let prep = Prepared::new(election)?;
     if prep.num_ballots == 0 {
