@@ -5,10 +5,14 @@
 //! One module per rule family; this module holds what they share: the rule
 //! names, the tie-breaking orders, the outcome and the dispatcher.
 
+pub mod exact;
 pub mod greedy;
 pub mod max_welfare;
 pub mod mes;
 pub mod phragmen;
+#[cfg(test)]
+mod proptests;
+pub mod satisfaction;
 
 use crate::election::{Election, Money, VoteType};
 use serde::Serialize;
@@ -167,6 +171,40 @@ impl Outcome {
         ids.sort();
         ids
     }
+}
+
+/// Checks what every rule relies on: each project costs more than nothing
+/// (satisfaction per unit of cost must be defined), each ballot refers to
+/// existing projects, and point ballots carry one point value per choice.
+pub fn validate(election: &Election) -> Result<(), TallyError> {
+    use num_traits::Signed;
+    if election.budget.is_negative() {
+        return Err(TallyError::InvalidElection("the budget is negative".into()));
+    }
+    if let Some(p) = election.projects.iter().find(|p| !p.cost.is_positive()) {
+        return Err(TallyError::InvalidElection(format!(
+            "project {} has cost {}, but every cost must be positive",
+            p.id, p.cost
+        )));
+    }
+    let n = election.projects.len();
+    for voter in &election.voters {
+        if voter.choices.iter().any(|&p| p as usize >= n) {
+            return Err(TallyError::InvalidElection(format!(
+                "voter {} names a project that does not exist",
+                voter.id
+            )));
+        }
+        if election.vote_type.has_points() && voter.points.len() != voter.choices.len() {
+            return Err(TallyError::InvalidElection(format!(
+                "voter {} has {} points for {} choices",
+                voter.id,
+                voter.points.len(),
+                voter.choices.len()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Runs `rule` on `election` with the given tie-breaking order.
