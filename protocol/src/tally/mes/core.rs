@@ -51,6 +51,8 @@ impl Prepared {
     /// choose-1 `Cost_Sat`, cumulative and scoring `Additive_Cardinal_Sat`
     /// (points), ordinal `Additive_Borda_Sat` (`len - position - 1`).
     pub(crate) fn new(election: &Election) -> Result<Prepared, TallyError> {
+        // Same checks as every other rule (positive costs, known projects).
+        crate::tally::validate(election)?;
         let n_projects = election.projects.len();
         let mut group_of: HashMap<Vec<(u32, u128)>, u32> = HashMap::new();
         let mut weight: Vec<u128> = Vec::new();

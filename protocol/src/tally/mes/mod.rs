@@ -96,10 +96,8 @@ fn outcome_of_iterated(rule: Rule, prep: &Prepared, tie: TieBreak, it: &Iterated
 pub fn mes_add1_greedy(election: &Election, tie: TieBreak) -> Result<Outcome, TallyError> {
     let prep = Prepared::new(election)?;
     let base = add1_outcome(Rule::MesAdd1Greedy, &prep, tie);
-    if prep.num_ballots == 0 {
-        return Ok(base);
-    }
-    let added = comparison::greedy_fill(&prep, &base.selected, tie);
+    let completed = super::greedy::greedy_utilitarian_from(election, &base.selected, tie)?;
+    let added = completed.selected[base.selected.len()..].to_vec();
     Ok(explanation::with_completion(base, &prep, added))
 }
 
@@ -168,7 +166,7 @@ pub fn mes_add1_comparison(election: &Election, tie: TieBreak) -> Result<Outcome
     }
     let it = iterated::iterate(&prep, tie, StopPool::NoExhaustiveStop);
     let mes_outcome = outcome_of_iterated(Rule::MesAdd1Comparison, &prep, tie, &it);
-    let greedy = comparison::greedy_fill(&prep, &[], tie);
+    let greedy = super::greedy::greedy_utilitarian(election, tie)?.selected;
     let verdict = comparison::compare(&prep, &mes_outcome.selected, &greedy);
     if verdict.prefers_greedy > verdict.prefers_mes {
         return Ok(explanation::replaced_by_greedy(

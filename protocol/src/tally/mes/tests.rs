@@ -242,12 +242,13 @@ fn add1_greedy_completes_with_the_most_approved_affordable_projects() {
 }
 
 #[test]
-fn no_ballots_selects_nothing() {
+fn no_ballots_selects_nothing_but_greedy_completion_still_fills() {
+    // pabutools returns the empty allocation when there are no ballots; its
+    // greedy completion then takes any project that fits, supported or not.
     let e = election(VoteType::Approval, 10, &[("A", 1)], &[]);
     for rule in [
         Rule::Mes,
         Rule::MesAdd1,
-        Rule::MesAdd1Greedy,
         Rule::MesExh,
         Rule::MesAdd1Comparison,
     ] {
@@ -258,6 +259,9 @@ fn no_ballots_selects_nothing() {
                 .is_empty()
         );
     }
+    let completed = tally(Rule::MesAdd1Greedy, &e, TieBreak::SmallestId).unwrap();
+    assert_eq!(ids(&e, &completed), ["A"]);
+    assert_eq!(mes_ex(&completed).completion, ["A"]);
 }
 
 /// pabutools' `naive_mes` re-written with plain BigRational, one entry per
