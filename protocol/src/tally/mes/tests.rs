@@ -91,6 +91,11 @@ fn approval_example_buys_cheapest_per_voter_first_and_caps_payments() {
             voters: 3
         }]
     );
+    // In JSON, money stays an exact string.
+    let json = serde_json::to_value(&o.explanation).unwrap();
+    assert_eq!(json["kind"], "mes");
+    assert_eq!(json["purchases"][0]["rho"], "1/3");
+    assert_eq!(json["purchases"][0]["payments"][0]["amount"], "12");
     let c = &ex.purchases[1];
     assert_eq!((c.project.as_str(), c.round, c.rho.as_str()), ("C", 2, "1"));
     assert_eq!(c.effective_vote_count, "1");
