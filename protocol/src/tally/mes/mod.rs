@@ -151,10 +151,13 @@ pub fn mes_exh(election: &Election, tie: TieBreak) -> Result<Outcome, TallyError
 /// 984 579 zł, with projects 66 and 67), while the city reports that the
 /// share "increased to 313 zł" and funded 995 079 zł with project 46
 /// instead (equalshares.net, "Wieliczka 2023"). MES gives exactly the city's
-/// selection for every share from 306 to 315 zł, and continuing past
-/// exhaustiveness until the budget is exceeded lands in that range; the
-/// comparison step then keeps MES (more voters prefer it). This rule
-/// reproduces Wieliczka's funded projects exactly.
+/// selection for every whole share from 306 to 315 zł (checked with
+/// pabutools), and continuing past exhaustiveness until the budget is
+/// exceeded ends at 1040052/3293 ≈ 315.8 zł (166 runs), inside that range;
+/// the comparison step then keeps MES (more voters prefer it). This rule
+/// reproduces Wieliczka's funded projects exactly; the exact share the city
+/// stopped at (≈313 zł by its report) is not reproduced and does not change
+/// the selection.
 pub fn mes_add1_comparison(election: &Election, tie: TieBreak) -> Result<Outcome, TallyError> {
     let prep = Prepared::new(election)?;
     if prep.num_ballots == 0 {
