@@ -534,3 +534,34 @@ fn matches_pabutools_on_the_small_real_files() {
         }
     }
 }
+
+/// The 48 tie-breaking fixtures (`tests/data/ties`, pabutools 1.2.3 with its
+/// default order and with the reverse one): every MES rule, both orders.
+#[test]
+fn matches_pabutools_on_the_tie_fixtures_in_both_orders() {
+    let dir = data_dir().join("../ties");
+    let expected: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
+    let mut checked = 0;
+    for (name, file) in expected["files"].as_object().unwrap() {
+        let e = crate::pabulib::parse_bytes(&std::fs::read(dir.join(name)).unwrap()).unwrap();
+        for rule in [Rule::Mes, Rule::MesAdd1, Rule::MesAdd1Greedy, Rule::MesExh] {
+            let want = &file["rules"][rule.name()];
+            for (tie, field) in [
+                (TieBreak::SmallestId, "selected"),
+                (TieBreak::LargestId, "selected_reversed"),
+            ] {
+                let sel: Vec<String> = want[field]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| v.as_str().unwrap().to_string())
+                    .collect();
+                let o = tally(rule, &e, tie).unwrap();
+                assert_eq!(ids(&e, &o), sel, "{name} {} {tie:?}", rule.name());
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 48 * 4 * 2);
+}
