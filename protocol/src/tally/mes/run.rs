@@ -256,15 +256,16 @@ impl State<'_> {
     /// and the payments (as money) when `record` is set.
     fn pay(&mut self, winner: usize, price: Price, record: bool) -> Option<(Q, Vec<(u32, Q)>)> {
         // Make the unit price a whole number of 1/D units: D *= denom / g.
-        let denom = BigUint::from(price.denom);
-        let g = price.rest.gcd(&denom);
-        let factor = &denom / &g;
-        let unit = &price.rest / &g;
-        if !factor.is_one() {
-            self.scale *= &factor;
+        // gcd(rest, denom) = gcd(rest mod denom, denom), all in u128.
+        let rest_mod = (&price.rest % price.denom).to_u128().unwrap_or(0);
+        let g = rest_mod.gcd(&price.denom);
+        let factor = price.denom / g;
+        let unit = &price.rest / g;
+        if factor != 1 {
+            self.scale *= factor;
             for b in self.budget.iter_mut() {
                 if !b.is_zero() {
-                    *b *= &factor;
+                    *b *= factor;
                 }
             }
         }
