@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Benchmark our tally rules against pabutools 1.2.3 on large real elections.
+#
+#   scripts/bench-tally.sh                 # default cap 600 s per pabutools run
+#   BENCH_CAP=120 scripts/bench-tally.sh   # smaller cap (BENCH_OURS_CAP caps our side, default 3600 s)
+#   BENCH_RULES="mes_add1" BENCH_FILES="Poland_Wieliczka_2023_Green_Budget.pb" scripts/bench-tally.sh
+#
+# Installs pabutools 1.2.3 (+gmpy2) pinned in a venv under the build folder
+# (target/bench-venv), builds our runner in release, runs each rule on each
+# file with both, checks the selected sets are identical, and prints wall
+# time and peak memory (max RSS, /usr/bin/time -v) of each side and the
+# ratio. A pabutools run that exceeds the cap is stopped; the cap is printed
+# as its time ("> cap") and no outcome comparison is possible.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+CAP=${BENCH_CAP:-600}
+OURS_CAP=${BENCH_OURS_CAP:-3600}
+RULES=${BENCH_RULES:-"mes mes_add1 mes_exh greedy"}
+FILES=${BENCH_FILES:-"Poland_Wieliczka_2023_Green_Budget.pb Poland_Warszawa_2021_Ursynow.pb Hungary_Budapest_2024.pb Poland_Warszawa_2026.pb"}
+DATA=$ROOT/tests/data/pabulib
+[ -d "$ROOT/../shared/pabulib" ] && DATA=$ROOT/../shared/pabulib
+
+if [ ! -x /usr/bin/time ]; then
+  echo "installing GNU time for peak-memory figures" >&2
+  sudo apt-get install -y time >/dev/null 2>&1 || apt-get install -y time >/dev/null
+fi
+
+VENV=$TARGET/bench-venv
+if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import pabutools, importlib.metadata as m; assert m.version("pabutools") == "1.2.3"' 2>/dev/null; then
+  echo "creating $VENV with pabutools==1.2.3" >&2
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install -q pabutools==1.2.3 gmpy2
+fi
+
+# Our side: `pbnode tally` when a release pbnode with that command is built
+# (BENCH_PBNODE=1 builds it: the node crate takes minutes), else the protocol
+# example runner, which calls the same library function.
+echo "building the release runner" >&2
+if [ "${BENCH_PBNODE:-0}" = 1 ]; then
+  cargo build -q --release -p pbnode
+fi
+if [ -x "$TARGET/release/pbnode" ] && "$TARGET/release/pbnode" tally --help >/dev/null 2>&1; then
+  OURS=("$TARGET/release/pbnode" tally --rule)
+else
+  cargo build -q --release -p pbnode-protocol --example mes_reference
+  OURS=("$TARGET/release/examples/mes_reference" --run)
+fi
+echo "our side: ${OURS[*]}" >&2
+
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+# run_timed OUT_PREFIX CAP CMD... -> writes OUT_PREFIX.json, .time; returns 124 on timeout
+run_timed() {
+  local out=$1 cap=$2; shift 2
+  set +e
+  /usr/bin/time -v -o "$out.time" timeout "$cap" "$@" >"$out.json" 2>"$out.err"
+  local rc=$?
+  set -e
+  return $rc
+}
+wall() { awk -F': ' '/Elapsed \(wall clock\)/{split($2,a,":"); s=0; for(i=1;i<=length(a);i++) s=s*60+a[i]; print s}' "$1"; }
+rss() { awk -F': ' '/Maximum resident set size/{printf "%.0f", $2/1024}' "$1"; }
+selected() { python3 -c 'import json,sys; print(json.dumps(sorted(json.load(open(sys.argv[1]))["selected"])))' "$1"; }
+
+printf '%-40s %-9s %10s %8s %10s %8s %9s %s\n' file rule ours_s ours_MB pabu_s pabu_MB speedup outcome
+for f in $FILES; do
+  for r in $RULES; do
+    p=$TMP/${f}_$r
+    if run_timed "$p.ours" "$OURS_CAP" "${OURS[@]}" "$r" "$DATA/$f"; then :; else
+      rc=$?
+      if [ "$rc" = 124 ]; then
+        printf '%-40s %-9s %10s ours hit BENCH_OURS_CAP; pabutools not run\n' "${f:0:40}" "$r" ">$OURS_CAP"
+      else
+        printf '%-40s %-9s ours failed: %s\n' "${f:0:40}" "$r" "$(tail -1 "$p.ours.err")"
+      fi
+      continue
+    fi
+    ow=$(wall "$p.ours.time"); om=$(rss "$p.ours.time")
+    if run_timed "$p.pabu" "$CAP" "$VENV/bin/python" "$ROOT/scripts/bench/pabutools_run.py" "$r" "$DATA/$f"; then
+      pw=$(wall "$p.pabu.time"); pm=$(rss "$p.pabu.time")
+      if [ "$(selected "$p.ours.json")" = "$(selected "$p.pabu.json")" ]; then same=identical; else same=DIFFERENT; fi
+      ratio=$(python3 -c "print(f'{max($pw,0.001)/max($ow,0.001):.0f}x')")
+      printf '%-40s %-9s %10.2f %8s %10.2f %8s %9s %s\n' "${f:0:40}" "$r" "$ow" "$om" "$pw" "$pm" "$ratio" "$same"
+    else
+      ratio=$(python3 -c "print(f'>{$CAP/max($ow,0.001):.0f}x')")
+      printf '%-40s %-9s %10.2f %8s %10s %8s %9s %s\n' "${f:0:40}" "$r" "$ow" "$om" ">$CAP" "-" "$ratio" "pabutools hit the cap"
+    fi
+  done
+done
