@@ -1,4 +1,11 @@
-//! Integration-test support crate (the tests live in `integration/`).
+//! Integration-test support crate (the tests live in `integration/`):
+//! an HTTP [`client`], an in-process [`node`], [`voter`] keys and ballots,
+//! and the request bodies of a sample process ([`fixtures`]).
+
+pub mod client;
+pub mod fixtures;
+pub mod node;
+pub mod voter;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
