@@ -14,6 +14,7 @@ use pbnode_protocol::recount::{LogKeys, verify_log};
 use pbnode_tests::client::Client;
 use pbnode_tests::fixtures::{process_draft, proposal};
 use pbnode_tests::node::TestNode;
+use pbnode_tests::scenario::{Voting, to_voting};
 use pbnode_tests::voter::{SealedBallot, Voter};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -509,4 +510,98 @@ fn errors_are_json_and_name_what_is_wrong() {
     citizen
         .post_json("/api/v1/processes/p/ballots", &early.body())
         .assert_error(409, "wrong_phase");
+}
+
+#[test]
+fn a_growing_log_is_checkpointed_by_the_timer() {
+    let node = TestNode::start(|c| c.checkpoint.interval_secs = 1);
+    let (admin, citizen) = (node.admin(), node.client());
+    admin
+        .post_json("/api/v1/processes", &process_draft("p"))
+        .expect_json(201);
+    admin
+        .post_empty("/api/v1/processes/p/open")
+        .expect_json(200);
+    let opened = latest_checkpoint(&citizen, "/api/v1/processes/p");
+    citizen
+        .post_json(
+            "/api/v1/processes/p/proposals",
+            &proposal("Trees", 30_000, "north", "greenery"),
+        )
+        .expect_json(201);
+    let size = citizen.get("/api/v1/processes/p").expect_json(200)["log_size"]
+        .as_u64()
+        .unwrap();
+    assert!(size > opened.checkpoint().size);
+    // A proposal signs no checkpoint itself: only the timer can cover it.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let latest = latest_checkpoint(&citizen, "/api/v1/processes/p");
+        if latest.checkpoint().size == size {
+            latest
+                .verify_log_signature(&[vkey_of(&citizen, "/api/v1/processes/p")])
+                .unwrap();
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no checkpoint of size {size}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}
+
+fn vkey_of(client: &Client, base: &str) -> VerifierKey {
+    let key = client.get(&format!("{base}/log-key")).expect_json(200);
+    VerifierKey::parse(key["vkey"].as_str().unwrap()).unwrap()
+}
+
+/// Acknowledged ballots survive a stop and start: the stop drains the
+/// ballot writer and flushes, and the restarted node serves the same log.
+#[test]
+fn acknowledged_ballots_survive_a_restart() {
+    let mut node = TestNode::start(|_| {});
+    let v = to_voting(&node.admin(), &node.client(), "p", 8);
+    let vkey = vkey_of(&node.client(), &v.base);
+    // Cast from several threads at once, as many voters would.
+    let receipts: Vec<Receipt> = std::thread::scope(|scope| {
+        let workers: Vec<_> = v
+            .voters
+            .iter()
+            .enumerate()
+            .map(|(i, voter)| {
+                let (client, v, vkey) = (node.client(), &v, &vkey);
+                scope.spawn(move || {
+                    let projects = if i % 2 == 0 {
+                        &v.north[..1]
+                    } else {
+                        &v.south[..]
+                    };
+                    let ballot = voter.approve(v.id, Voting::district(i), projects);
+                    cast(&client, &v.base, vkey, &ballot)
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().unwrap()).collect()
+    });
+    let size = node.client().get(&v.base).expect_json(200)["log_size"].clone();
+    let entries = fetch_log(&node.client(), &v.base);
+
+    node.restart(|_| {});
+    let client = node.client();
+    assert_eq!(client.get(&v.base).expect_json(200)["log_size"], size);
+    assert_eq!(fetch_log(&client, &v.base), entries);
+    for receipt in &receipts {
+        let view = client
+            .get(&format!(
+                "{}/receipts/{}",
+                v.base,
+                receipt.commitment.id().unwrap()
+            ))
+            .expect_json(200);
+        assert_eq!(view["leaf_index"], receipt.leaf_index);
+    }
+    // Voting goes on after the restart.
+    let again = v.voters[0].approve(v.id, "north", &v.north[1..2]);
+    cast(&client, &v.base, &vkey, &again);
 }
