@@ -572,7 +572,7 @@ fn acknowledged_ballots_survive_a_restart() {
             .map(|(i, voter)| {
                 let (client, v, vkey) = (node.client(), &v, &vkey);
                 scope.spawn(move || {
-                    let projects = if i % 2 == 0 {
+                    let projects = if i.is_multiple_of(2) {
                         &v.north[..1]
                     } else {
                         &v.south[..]

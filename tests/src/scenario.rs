@@ -27,7 +27,11 @@ pub struct Voting {
 impl Voting {
     /// The district of voter `i`.
     pub fn district(i: usize) -> &'static str {
-        if i % 2 == 0 { "north" } else { "south" }
+        if i.is_multiple_of(2) {
+            "north"
+        } else {
+            "south"
+        }
     }
 }
 
