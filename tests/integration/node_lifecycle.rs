@@ -83,6 +83,9 @@ fn a_process_from_draft_to_implementation_over_http() {
         .post_json("/api/v1/processes", &process_draft(SLUG))
         .expect_json(201);
     assert!(draft["id"].is_null());
+    let drafts = admin.get("/api/v1/admin/processes").expect_json(200);
+    assert_eq!(drafts[0]["slug"], SLUG);
+    assert!(citizen.get("/api/v1/processes").expect_json(200)[0].is_null());
     admin
         .post_json("/api/v1/processes", &process_draft(SLUG))
         .assert_error(409, "slug_taken");
@@ -604,4 +607,58 @@ fn acknowledged_ballots_survive_a_restart() {
     // Voting goes on after the restart.
     let again = v.voters[0].approve(v.id, "north", &v.north[1..2]);
     cast(&client, &v.base, &vkey, &again);
+}
+
+/// Ballots per second over HTTP: `PBNODE_BENCH_VOTERS` voters (default
+/// 2000) cast from 16 client threads, each ballot acknowledged only once
+/// durable. Run with `cargo test -p pbnode-tests --test integration
+/// http_ballot_throughput -- --ignored --nocapture`.
+#[test]
+#[ignore = "a measurement, not a check"]
+fn http_ballot_throughput() {
+    let voters: usize = std::env::var("PBNODE_BENCH_VOTERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2000);
+    let node = TestNode::start(|_| {});
+    let started = std::time::Instant::now();
+    let v = to_voting(&node.admin(), &node.client(), "bench", voters);
+    println!("{voters} voters registered in {:?}", started.elapsed());
+    let ballots: Vec<SealedBallot> = v
+        .voters
+        .iter()
+        .enumerate()
+        .map(|(i, voter)| {
+            let projects = if i.is_multiple_of(2) {
+                &v.north[..2]
+            } else {
+                &v.south[..]
+            };
+            voter.approve(v.id, Voting::district(i), projects)
+        })
+        .collect();
+    let threads = 16;
+    let started = std::time::Instant::now();
+    std::thread::scope(|scope| {
+        for part in ballots.chunks(voters.div_ceil(threads)) {
+            let (client, base) = (node.client(), &v.base);
+            scope.spawn(move || {
+                for ballot in part {
+                    client
+                        .post_json(&format!("{base}/ballots"), &ballot.body())
+                        .expect_json(201);
+                }
+            });
+        }
+    });
+    let elapsed = started.elapsed();
+    let stats = node.running().context.ingest.stats();
+    println!(
+        "{voters} ballots over HTTP from {threads} threads in {elapsed:?}: {:.0} ballots/s; \
+         writer: {} batches, largest {}",
+        voters as f64 / elapsed.as_secs_f64(),
+        stats.batches,
+        stats.largest_batch
+    );
+    assert_eq!(stats.accepted, voters as u64);
 }

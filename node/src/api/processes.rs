@@ -32,6 +32,15 @@ const ROUTES: &[RouteSpec] = &[
     },
     RouteSpec {
         method: Method::Get,
+        path: "/api/v1/admin/processes",
+        summary: "Every process, drafts included, sorted by slug",
+        access: Access::Admin,
+        request: None,
+        status: 200,
+        response: Body::Json("ProcessList"),
+    },
+    RouteSpec {
+        method: Method::Get,
         path: "/api/v1/processes/{process}",
         summary: "One open process by id or slug: definition, phase, log size",
         access: Access::Citizen,
@@ -163,6 +172,11 @@ async fn list(ctx: ApiContext) -> Result<Response, Rejection> {
     Ok(ok(&open))
 }
 
+async fn list_all(ctx: ApiContext) -> Result<Response, Rejection> {
+    let all = ctx.blocking(|node| node.list_processes()).await?;
+    Ok(ok(&all))
+}
+
 async fn get(process: String, ctx: ApiContext) -> Result<Response, Rejection> {
     let info = ctx
         .blocking(move |node| {
@@ -210,6 +224,11 @@ fn filter(ctx: &ApiContext) -> BoxedFilter<(Response,)> {
             .and(warp::get())
             .and(with(ctx))
             .and_then(list)
+            .boxed(),
+        warp::path!("api" / "v1" / "admin" / "processes")
+            .and(warp::get())
+            .and(with(ctx))
+            .and_then(list_all)
             .boxed(),
         warp::path!("api" / "v1" / "processes" / String)
             .and(warp::get())
