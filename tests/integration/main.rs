@@ -2,5 +2,6 @@
 
 mod node_binary;
 mod node_http;
+mod node_lifecycle;
 mod tally_cli;
 mod tally_reference;
