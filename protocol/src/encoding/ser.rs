@@ -220,87 +220,56 @@ impl<'a> ser::Serializer for &'a mut Encoder {
     }
 }
 
-impl ser::SerializeSeq for Compound<'_> {
-    type Ok = ();
-    type Error = EncodeError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
-        value.serialize(&mut *self.encoder)
-    }
-    fn end(self) -> Result<(), EncodeError> {
-        self.finish()
-    }
+// Every compound body is its items written one after the other: the format
+// has no field names, so sequences, tuples and structs differ only in the
+// serde trait and method names.
+
+/// Implements a serde compound trait whose items are written in place.
+macro_rules! items_in_place {
+    ($trait:ident, $method:ident) => {
+        impl ser::$trait for Compound<'_> {
+            type Ok = ();
+            type Error = EncodeError;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
+                value.serialize(&mut *self.encoder)
+            }
+            fn end(self) -> Result<(), EncodeError> {
+                self.finish()
+            }
+        }
+    };
 }
 
-impl ser::SerializeTuple for Compound<'_> {
-    type Ok = ();
-    type Error = EncodeError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
-        value.serialize(&mut *self.encoder)
-    }
-    fn end(self) -> Result<(), EncodeError> {
-        self.finish()
-    }
+items_in_place!(SerializeSeq, serialize_element);
+items_in_place!(SerializeTuple, serialize_element);
+items_in_place!(SerializeTupleStruct, serialize_field);
+items_in_place!(SerializeTupleVariant, serialize_field);
+
+/// Implements a serde struct trait: fields written in place, names dropped.
+macro_rules! fields_in_place {
+    ($trait:ident) => {
+        impl ser::$trait for Compound<'_> {
+            type Ok = ();
+            type Error = EncodeError;
+            fn serialize_field<T: Serialize + ?Sized>(
+                &mut self,
+                _key: &'static str,
+                value: &T,
+            ) -> Result<(), EncodeError> {
+                value.serialize(&mut *self.encoder)
+            }
+            fn skip_field(&mut self, key: &'static str) -> Result<(), EncodeError> {
+                // A skipped field would make the decoder read the next field in its place.
+                Err(EncodeError::Custom(format!(
+                    "field `{key}` cannot be skipped"
+                )))
+            }
+            fn end(self) -> Result<(), EncodeError> {
+                self.finish()
+            }
+        }
+    };
 }
 
-impl ser::SerializeTupleStruct for Compound<'_> {
-    type Ok = ();
-    type Error = EncodeError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
-        value.serialize(&mut *self.encoder)
-    }
-    fn end(self) -> Result<(), EncodeError> {
-        self.finish()
-    }
-}
-
-impl ser::SerializeTupleVariant for Compound<'_> {
-    type Ok = ();
-    type Error = EncodeError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
-        value.serialize(&mut *self.encoder)
-    }
-    fn end(self) -> Result<(), EncodeError> {
-        self.finish()
-    }
-}
-
-impl ser::SerializeStruct for Compound<'_> {
-    type Ok = ();
-    type Error = EncodeError;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        _key: &'static str,
-        value: &T,
-    ) -> Result<(), EncodeError> {
-        value.serialize(&mut *self.encoder)
-    }
-    fn skip_field(&mut self, key: &'static str) -> Result<(), EncodeError> {
-        // A skipped field would make the decoder read the next field in its place.
-        Err(EncodeError::Custom(format!(
-            "field `{key}` cannot be skipped"
-        )))
-    }
-    fn end(self) -> Result<(), EncodeError> {
-        self.finish()
-    }
-}
-
-impl ser::SerializeStructVariant for Compound<'_> {
-    type Ok = ();
-    type Error = EncodeError;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        _key: &'static str,
-        value: &T,
-    ) -> Result<(), EncodeError> {
-        value.serialize(&mut *self.encoder)
-    }
-    fn skip_field(&mut self, key: &'static str) -> Result<(), EncodeError> {
-        Err(EncodeError::Custom(format!(
-            "field `{key}` cannot be skipped"
-        )))
-    }
-    fn end(self) -> Result<(), EncodeError> {
-        self.finish()
-    }
-}
+fields_in_place!(SerializeStruct);
+fields_in_place!(SerializeStructVariant);

@@ -214,39 +214,20 @@ fn entry(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pabulib::parse;
-
-    fn election(vote_type: &str, budget: u32, projects: &str, votes: &str) -> Election {
-        let points = if vote_type == "cumulative" {
-            ";points"
-        } else {
-            ""
-        };
-        parse(&format!(
-            "META\nkey;value\nbudget;{budget}\nvote_type;{vote_type}\nPROJECTS\nproject_id;cost\n{projects}VOTES\nvoter_id;vote{points}\n{votes}"
-        ))
-        .unwrap()
-    }
-
-    fn ids(e: &Election, o: &Outcome) -> Vec<String> {
-        o.selected
-            .iter()
-            .map(|&p| e.projects[p].id.clone())
-            .collect()
-    }
+    use crate::tally::test_support::{funded_ids, pabulib_election};
 
     #[test]
     fn skips_what_does_not_fit_and_takes_unsupported_projects_last() {
         // a: 3 approvals, b: 2, c: 1, d: none. Budget 100: a (60) fits, b (50)
         // does not (40 left), c (30) does, then d (10) with no support fits.
-        let e = election(
+        let e = pabulib_election(
             "approval",
             100,
             "a;60\nb;50\nc;30\nd;10\n",
             "1;a,b\n2;a,b\n3;a,c\n",
         );
         let o = greedy_utilitarian(&e, TieBreak::SmallestId).unwrap();
-        assert_eq!(ids(&e, &o), ["a", "c", "d"]);
+        assert_eq!(funded_ids(&e, &o), ["a", "c", "d"]);
         let Explanation::Greedy(x) = &o.explanation else {
             panic!()
         };
@@ -263,23 +244,23 @@ mod tests {
     #[test]
     fn ties_go_to_the_smallest_id_as_a_string() {
         // "10" and "9" have one approval each and the same cost; only one fits.
-        let e = election("approval", 50, "9;50\n10;50\n", "1;9\n2;10\n");
+        let e = pabulib_election("approval", 50, "9;50\n10;50\n", "1;9\n2;10\n");
         let smallest = greedy_utilitarian(&e, TieBreak::SmallestId).unwrap();
-        assert_eq!(ids(&e, &smallest), ["10"]);
+        assert_eq!(funded_ids(&e, &smallest), ["10"]);
         let largest = greedy_utilitarian(&e, TieBreak::LargestId).unwrap();
-        assert_eq!(ids(&e, &largest), ["9"]);
+        assert_eq!(funded_ids(&e, &largest), ["9"]);
     }
 
     #[test]
     fn cumulative_greedy_ranks_by_points_per_cost_and_greedy_score_by_points() {
         // a: 10 points for 100 (0.1 per unit), b: 6 points for 20 (0.3 per unit).
-        let e = election("cumulative", 100, "a;100\nb;20\n", "1;a,b;6,4\n2;a,b;4,2\n");
+        let e = pabulib_election("cumulative", 100, "a;100\nb;20\n", "1;a,b;6,4\n2;a,b;4,2\n");
         assert_eq!(
-            ids(&e, &greedy_utilitarian(&e, TieBreak::SmallestId).unwrap()),
+            funded_ids(&e, &greedy_utilitarian(&e, TieBreak::SmallestId).unwrap()),
             ["b"]
         );
         assert_eq!(
-            ids(&e, &greedy_score(&e, TieBreak::SmallestId).unwrap()),
+            funded_ids(&e, &greedy_score(&e, TieBreak::SmallestId).unwrap()),
             ["a"]
         );
     }
@@ -287,8 +268,8 @@ mod tests {
     #[test]
     fn ordinal_greedy_uses_borda_where_the_last_choice_counts_nothing() {
         // Borda on 2-project ballots gives 1 and 0: x gets 1, y gets 0 + 0.
-        let e = election("ordinal", 10, "x;10\ny;10\n", "1;x,y\n2;y\n");
+        let e = pabulib_election("ordinal", 10, "x;10\ny;10\n", "1;x,y\n2;y\n");
         let o = greedy_utilitarian(&e, TieBreak::LargestId).unwrap();
-        assert_eq!(ids(&e, &o), ["x"]);
+        assert_eq!(funded_ids(&e, &o), ["x"]);
     }
 }

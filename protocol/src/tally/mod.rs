@@ -13,6 +13,8 @@ pub mod phragmen;
 #[cfg(test)]
 mod proptests;
 pub mod satisfaction;
+#[cfg(test)]
+mod test_support;
 
 use crate::election::{Election, Money, VoteType};
 use serde::Serialize;

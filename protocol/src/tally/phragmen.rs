@@ -255,21 +255,7 @@ impl<'a> Ledger<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pabulib::parse;
-
-    fn election(budget: u32, projects: &str, votes: &str) -> Election {
-        parse(&format!(
-            "META\nkey;value\nbudget;{budget}\nvote_type;approval\nPROJECTS\nproject_id;cost\n{projects}VOTES\nvoter_id;vote\n{votes}"
-        ))
-        .unwrap()
-    }
-
-    fn ids(e: &Election, o: &Outcome) -> Vec<String> {
-        o.selected
-            .iter()
-            .map(|&p| e.projects[p].id.clone())
-            .collect()
-    }
+    use crate::tally::test_support::{funded_ids, pabulib_election};
 
     #[test]
     fn loads_are_shared_and_the_rule_stops_at_the_first_winner_that_does_not_fit() {
@@ -279,13 +265,14 @@ mod tests {
         // Round 2: a 30, b 50, c 40, e 25: fund e (v1 → 25).
         // Round 3: a (25 + 0 + 60)/2 = 85/2, b 50, c 40: fund c (v4 → 40); 75 spent.
         // Round 4: a (25 + 40 + 60)/2 = 125/2, b 50: b wins but costs 50 > 25 left: stop.
-        let e = election(
+        let e = pabulib_election(
+            "approval",
             100,
             "a;60\nb;50\nc;40\nd;10\ne;25\n",
             "v1;a,e\nv2;b\nv3;d\nv4;c,a\n",
         );
         let o = sequential_phragmen(&e, TieBreak::SmallestId).unwrap();
-        assert_eq!(ids(&e, &o), ["d", "e", "c"]);
+        assert_eq!(funded_ids(&e, &o), ["d", "e", "c"]);
         let Explanation::Phragmen(x) = &o.explanation else {
             panic!()
         };
@@ -309,18 +296,28 @@ mod tests {
         // fit (70 left) and wins the tie, but b does not fit, so the rule stops
         // with {c}. We reproduce this (the "stop" variant of the definition:
         // at load 40 an unaffordable project becomes affordable).
-        let e = election(100, "a;40\nb;80\nc;30\n", "v1;a\nv2;b\nv3;b\nv4;c\n");
+        let e = pabulib_election(
+            "approval",
+            100,
+            "a;40\nb;80\nc;30\n",
+            "v1;a\nv2;b\nv3;b\nv4;c\n",
+        );
         for tie in [TieBreak::SmallestId, TieBreak::LargestId] {
             let o = sequential_phragmen(&e, tie).unwrap();
-            assert_eq!(ids(&e, &o), ["c"]);
+            assert_eq!(funded_ids(&e, &o), ["c"]);
         }
     }
 
     #[test]
     fn projects_over_the_whole_budget_are_never_considered() {
-        let e = election(100, "big;150\nsmall;50\n", "v1;big\nv2;big\nv3;small\n");
+        let e = pabulib_election(
+            "approval",
+            100,
+            "big;150\nsmall;50\n",
+            "v1;big\nv2;big\nv3;small\n",
+        );
         let o = sequential_phragmen(&e, TieBreak::SmallestId).unwrap();
-        assert_eq!(ids(&e, &o), ["small"]);
+        assert_eq!(funded_ids(&e, &o), ["small"]);
         let Explanation::Phragmen(x) = &o.explanation else {
             panic!()
         };
