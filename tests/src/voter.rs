@@ -106,7 +106,12 @@ impl Voter {
     }
 
     /// An approval ballot for `projects`.
-    pub fn approve(&self, process: ProcessId, district: &str, projects: &[ProposalId]) -> SealedBallot {
+    pub fn approve(
+        &self,
+        process: ProcessId,
+        district: &str,
+        projects: &[ProposalId],
+    ) -> SealedBallot {
         let choices: Vec<_> = projects.iter().map(|p| (*p, 1)).collect();
         self.ballot(process, district, &choices)
     }
