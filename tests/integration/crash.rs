@@ -95,7 +95,7 @@ fn random_ballot(rng: &mut SeededRng, process: &VotingProcess, i: u32) -> Sealed
 /// Sends ballots of `mine` (one request at a time) until told to stop. A
 /// request that gets no answer is either resent to the restarted node (a
 /// 409 then proves it was durable) or abandoned.
-fn client(target: &Target, process: &VotingProcess, mine: &[u32], seed: u64) -> Journal {
+fn voting_client(target: &Target, process: &VotingProcess, mine: &[u32], seed: u64) -> Journal {
     let agent = agent();
     let mut rng = SeededRng::new(seed);
     let mut journal = Journal::default();
@@ -153,7 +153,7 @@ fn acknowledged_ballots_survive_sigkill_and_the_closed_log_verifies() {
             .map(|c| {
                 let mine: Vec<u32> = (0..VOTERS).filter(|i| *i as usize % CLIENTS == c).collect();
                 let (target, process, seed) = (&target, &process, rng.next_u64());
-                scope.spawn(move || client(target, process, &mine, seed))
+                scope.spawn(move || voting_client(target, process, &mine, seed))
             })
             .collect();
         for _ in 0..KILLS {
