@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 
 const VOTERS: u32 = 40;
 const CLIENTS: usize = 4;
-const KILLS: usize = 24;
+const KILLS: usize = 30;
 
 /// Where clients send ballots: the URL of the current run (each restart
 /// binds a new port) and a generation bumped at every restart.
@@ -213,7 +213,7 @@ fn acknowledged_ballots_survive_sigkill_and_the_closed_log_verifies() {
                 .map(|r| r.status().as_u16())
         }
     });
-    std::thread::sleep(Duration::from_millis(rng.below(40)));
+    std::thread::sleep(Duration::from_micros(rng.below(8_000)));
     node.kill();
     let close_answer = close.join().unwrap();
     node.restart();
