@@ -74,6 +74,28 @@ pub enum CastOutcome {
     Lost(String),
 }
 
+/// `POST {url}/api/v1/processes/{process}/ballots` with a request body
+/// serialised beforehand; answers the status and the body unparsed (a
+/// load generator should spend its CPU on sending, not on JSON).
+pub fn post_ballot_body(
+    agent: &ureq::Agent,
+    url: &str,
+    process: &ProcessId,
+    body: &[u8],
+) -> Result<(u16, String), String> {
+    let mut response = agent
+        .post(format!("{url}/api/v1/processes/{process}/ballots"))
+        .header("content-type", "application/json")
+        .send(body)
+        .map_err(|e| e.to_string())?;
+    let status = response.status().as_u16();
+    let text = response
+        .body_mut()
+        .read_to_string()
+        .map_err(|e| format!("reading the answer: {e}"))?;
+    Ok((status, text))
+}
+
 /// `POST {url}/api/v1/processes/{process}/ballots` with `ballot`.
 pub fn try_cast(
     agent: &ureq::Agent,
@@ -82,18 +104,9 @@ pub fn try_cast(
     ballot: &SealedBallot,
 ) -> CastOutcome {
     let body = ballot.body().to_string();
-    let sent = agent
-        .post(format!("{url}/api/v1/processes/{process}/ballots"))
-        .header("content-type", "application/json")
-        .send(body.as_bytes());
-    let mut response = match sent {
-        Ok(response) => response,
-        Err(e) => return CastOutcome::Lost(e.to_string()),
-    };
-    let status = response.status().as_u16();
-    let text = match response.body_mut().read_to_string() {
-        Ok(text) => text,
-        Err(e) => return CastOutcome::Lost(format!("reading the answer: {e}")),
+    let (status, text) = match post_ballot_body(agent, url, process, body.as_bytes()) {
+        Ok(answer) => answer,
+        Err(e) => return CastOutcome::Lost(e),
     };
     match status {
         201 => match serde_json::from_str(&text) {

@@ -17,7 +17,7 @@
 //! script), and `VOTERS`, `MEASURE`, `BALLOTS`, `CLIENTS`, `RSS_EVERY`.
 
 use pbnode_tests::client::Client;
-use pbnode_tests::crash_support::{CastOutcome, agent, try_cast};
+use pbnode_tests::crash_support::{CastOutcome, agent, post_ballot_body, try_cast};
 use pbnode_tests::voter::SealedBallot;
 use pbnode_tests::voting_setup::VotingProcess;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -62,9 +62,10 @@ fn ballot(process: &VotingProcess, k: u64) -> SealedBallot {
     voter.approve(process.id, district, &[project])
 }
 
-/// Sends every body of `bodies` from `clients` threads; returns the count
-/// acknowledged. Any other answer is a failed benchmark.
-fn send_all(url: &str, process: &VotingProcess, bodies: &[SealedBallot], clients: usize) -> u64 {
+/// Sends every body of `bodies` (serialised beforehand) from `clients`
+/// threads; returns the count acknowledged (201: durable). Any other
+/// answer is a failed benchmark.
+fn send_all(url: &str, process: &VotingProcess, bodies: &[Vec<u8>], clients: usize) -> u64 {
     let next = AtomicUsize::new(0);
     let acknowledged = AtomicU64::new(0);
     std::thread::scope(|scope| {
@@ -73,9 +74,9 @@ fn send_all(url: &str, process: &VotingProcess, bodies: &[SealedBallot], clients
                 let agent = agent();
                 loop {
                     let k = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(ballot) = bodies.get(k) else { break };
-                    match try_cast(&agent, url, &process.id, ballot) {
-                        CastOutcome::Acknowledged(_) => {
+                    let Some(body) = bodies.get(k) else { break };
+                    match post_ballot_body(&agent, url, &process.id, body) {
+                        Ok((201, _)) => {
                             acknowledged.fetch_add(1, Ordering::Relaxed);
                         }
                         other => panic!("ballot {k}: {other:?}"),
@@ -141,12 +142,17 @@ fn main() {
     }
     let raw_rate = ballots.len() as f64 / verify.elapsed().as_secs_f64();
 
+    let bodies: Vec<Vec<u8>> = ballots
+        .iter()
+        .map(|b| b.body().to_string().into_bytes())
+        .collect();
+    drop(ballots);
     let (rss_before, _) = memory_kib(&pid);
     let timed = Instant::now();
-    let acknowledged = send_all(&url, &process, &ballots, clients);
+    let acknowledged = send_all(&url, &process, &bodies, clients);
     let elapsed = timed.elapsed().as_secs_f64();
     let durable_rate = acknowledged as f64 / elapsed;
-    drop(ballots);
+    drop(bodies);
     println!("machine: {cores} cores");
     println!("raw Ed25519 strict verify, one core: {raw_rate:.0} /s");
     println!(
