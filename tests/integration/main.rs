@@ -4,5 +4,6 @@ mod crash;
 mod double_voting;
 mod node_binary;
 mod node_http;
+mod node_lifecycle;
 mod tally_cli;
 mod tally_reference;
