@@ -52,6 +52,21 @@ fn memory_kib(pid: &str) -> (u64, u64) {
     (field("VmRSS:"), field("VmHWM:"))
 }
 
+/// CPU time (user + system) a process used so far, in seconds, from
+/// `/proc/PID/stat` (fields 14 and 15, in clock ticks of 1/100 s on Linux).
+fn cpu_seconds(pid: &str) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .unwrap_or_else(|e| panic!("/proc/{pid}/stat: {e}"));
+    // The command name (field 2) may hold spaces: count after its ')'.
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<u64> = after
+        .split_whitespace()
+        .map(|f| f.parse().unwrap_or(0))
+        .collect();
+    // `after` starts at field 3, so fields 14 and 15 are at 11 and 12.
+    (fields[11] + fields[12]) as f64 / 100.0
+}
+
 /// The ballot number `k`: voter `k mod voters`, approving one project of
 /// its district chosen by `k` (so successive rounds are re-casts).
 fn ballot(process: &VotingProcess, k: u64) -> SealedBallot {
@@ -148,9 +163,12 @@ fn main() {
         .collect();
     drop(ballots);
     let (rss_before, _) = memory_kib(&pid);
+    let (node_cpu, own_cpu) = (cpu_seconds(&pid), cpu_seconds("self"));
     let timed = Instant::now();
     let acknowledged = send_all(&url, &process, &bodies, clients);
     let elapsed = timed.elapsed().as_secs_f64();
+    let node_cpu = cpu_seconds(&pid) - node_cpu;
+    let own_cpu = cpu_seconds("self") - own_cpu;
     let durable_rate = acknowledged as f64 / elapsed;
     drop(bodies);
     println!("machine: {cores} cores");
@@ -161,6 +179,12 @@ fn main() {
     println!(
         "ratio durable/raw: {:.0}% (target >= 50%)",
         100.0 * durable_rate / raw_rate
+    );
+    println!(
+        "CPU while timed: node {node_cpu:.1} s ({:.0} us/ballot, {:.2} cores busy), \
+         client {own_cpu:.1} s, over {elapsed:.1} s wall",
+        1e6 * node_cpu / acknowledged.max(1) as f64,
+        node_cpu / elapsed
     );
 
     // Memory: keep casting until the node holds `total` ballots.
