@@ -1,5 +1,7 @@
 //! The one integration test binary: every end-to-end test is a module here.
 
+mod crash;
+mod double_voting;
 mod node_binary;
 mod node_http;
 mod node_lifecycle;

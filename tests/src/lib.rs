@@ -52,3 +52,9 @@ pub fn pbnode_binary() -> &'static Path {
         profile_dir.join(format!("pbnode{}", std::env::consts::EXE_SUFFIX))
     })
 }
+
+// Support for tests that kill the real binary and load it (crash, double
+// voting, the ingest benchmark).
+pub mod crash_support;
+pub mod real_node;
+pub mod voting_setup;
