@@ -4,3 +4,4 @@ mod node_binary;
 mod node_http;
 mod tally_cli;
 mod tally_reference;
+mod verify_cli;
