@@ -1,11 +1,14 @@
-//! Starting and stopping a node: secrets, store, HTTP server.
+//! Starting and stopping a node: secrets, store, domain service, ballot
+//! writer, checkpoint timer, HTTP server.
 //!
 //! [`start`] is what `pbnode run` calls and what tests call with port 0:
 //! it returns once the server is listening, with the bound address.
 
 use crate::api::{self, ApiContext};
 use crate::config::Config;
+use crate::ingest::{Ingest, IngestConfig};
 use crate::secrets::{self, SecretError};
+use crate::service::{CheckpointPolicy, Node, NodeIdentity, ServiceError, SystemClock};
 use crate::store::{KvStore, SledStore, StoreError, migrate};
 use pbnode_protocol::crypto::SigningKey;
 use std::net::SocketAddr;
@@ -42,6 +45,10 @@ pub enum StartError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// The domain service could not open over the store (or could not
+    /// finish a close interrupted by a crash).
+    #[error("opening the node's processes: {0}")]
+    Service(#[from] ServiceError),
     /// A blocking start-up task panicked or was cancelled.
     #[error("start-up task failed: {0}")]
     Task(#[from] tokio::task::JoinError),
@@ -57,6 +64,9 @@ pub struct RunningNode {
     pub node_key: SigningKey,
     shutdown: oneshot::Sender<()>,
     server: JoinHandle<()>,
+    ingest: JoinHandle<()>,
+    ticker_stop: oneshot::Sender<()>,
+    ticker: JoinHandle<()>,
 }
 
 impl std::fmt::Debug for RunningNode {
@@ -73,12 +83,27 @@ impl RunningNode {
         format!("http://{}", self.addr)
     }
 
+    /// The domain service.
+    pub fn node(&self) -> &Arc<Node> {
+        &self.context.node
+    }
+
     /// Stops accepting connections, lets requests in flight finish (for at
-    /// most [`DRAIN_TIMEOUT`]), then flushes the store.
+    /// most [`DRAIN_TIMEOUT`]), stops the checkpoint timer and the ballot
+    /// writer (which answers every ballot it holds), then flushes the store.
     pub async fn shutdown(self) -> Result<(), StoreError> {
+        let RunningNode {
+            context,
+            shutdown,
+            server,
+            ingest,
+            ticker_stop,
+            ticker,
+            ..
+        } = self;
         // The receiver is gone only if the server already stopped.
-        let _ = self.shutdown.send(());
-        let mut server = self.server;
+        let _ = shutdown.send(());
+        let mut server = server;
         match tokio::time::timeout(DRAIN_TIMEOUT, &mut server).await {
             Ok(Ok(())) => {}
             Ok(Err(e)) => tracing::error!(error = %e, "HTTP server task failed"),
@@ -89,7 +114,20 @@ impl RunningNode {
                 server.abort();
             }
         }
-        let store = self.context.store.clone();
+        let _ = ticker_stop.send(());
+        if let Err(e) = ticker.await {
+            tracing::error!(error = %e, "checkpoint timer failed");
+        }
+        // The writer stops once every handle to it is gone: the server's
+        // were dropped with it, this is the last one (unless a caller kept
+        // a clone of the context; then the timeout lets the node stop).
+        let store = context.store.clone();
+        drop(context);
+        match tokio::time::timeout(DRAIN_TIMEOUT, ingest).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::error!(error = %e, "ballot writer failed"),
+            Err(_) => tracing::warn!("the ballot writer did not stop; flushing anyway"),
+        }
         tokio::task::spawn_blocking(move || store.flush())
             .await
             .map_err(|e| StoreError::Engine(format!("flush task failed: {e}")))?
@@ -135,14 +173,64 @@ pub async fn start(config: Config) -> Result<RunningNode, StartError> {
     start_with_store(config, store, node_key, admin_token).await
 }
 
+/// The checkpoint policy of `config`: a growing log is checkpointed every
+/// `checkpoint.interval_secs` seconds, or sooner after many entries.
+pub fn checkpoint_policy(config: &Config) -> CheckpointPolicy {
+    CheckpointPolicy {
+        every_seconds: config.checkpoint.interval_secs,
+        ..CheckpointPolicy::default()
+    }
+}
+
+/// How often the timer asks the service whether a log needs a checkpoint
+/// (the policy decides; asking is a lock and a comparison per open log).
+const CHECKPOINT_TICK: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Signs checkpoints of growing logs per the node's policy until `stop`.
+async fn checkpoint_timer(node: Arc<Node>, mut stop: oneshot::Receiver<()>) {
+    let mut tick = tokio::time::interval(CHECKPOINT_TICK);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = &mut stop => return,
+            _ = tick.tick() => {}
+        }
+        let node = node.clone();
+        let signed = tokio::task::spawn_blocking(move || node.maybe_checkpoint(node.now())).await;
+        match signed {
+            Ok(Ok(signed)) => {
+                for (process, size) in signed {
+                    tracing::debug!(%process, size, "checkpoint signed");
+                }
+            }
+            Ok(Err(e)) => tracing::error!(error = %e, "checkpoint signing failed"),
+            Err(e) => tracing::error!(error = %e, "checkpoint task failed"),
+        }
+    }
+}
+
 /// Serves the API over an already open store (tests use a
-/// [`MemoryStore`](crate::store::MemoryStore) this way).
+/// [`MemoryStore`](crate::store::MemoryStore) this way): opens the domain
+/// service as the jurisdiction of `config` (its slug and name), starts the
+/// ballot writer and the checkpoint timer.
 pub async fn start_with_store(
     config: Config,
     store: Arc<dyn KvStore>,
     node_key: SigningKey,
     admin_token: secrets::AdminToken,
 ) -> Result<RunningNode, StartError> {
+    let identity = NodeIdentity {
+        slug: config.slug.clone(),
+        name: config.name.clone(),
+        parent: None,
+    };
+    let policy = checkpoint_policy(&config);
+    let seed = node_key.seed();
+    let node = tokio::task::spawn_blocking(move || {
+        Node::open(store, &seed, identity, policy, Arc::new(SystemClock))
+    })
+    .await??;
+    let node = Arc::new(node);
     let listen = config.http.listen;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
@@ -154,7 +242,10 @@ pub async fn start_with_store(
         addr: listen,
         source,
     })?;
-    let context = ApiContext::new(config, store, node_key.public_key(), admin_token);
+    let (ingest_handle, ingest) = Ingest::spawn(node.clone(), IngestConfig::default());
+    let (ticker_stop, stop) = oneshot::channel();
+    let ticker = tokio::spawn(checkpoint_timer(node.clone(), stop));
+    let context = ApiContext::new(config, node, ingest_handle, admin_token);
     let (shutdown, stop) = oneshot::channel::<()>();
     let server = warp::serve(api::routes(&context))
         .incoming(listener)
@@ -171,5 +262,8 @@ pub async fn start_with_store(
         node_key,
         shutdown,
         server,
+        ingest,
+        ticker_stop,
+        ticker,
     })
 }

@@ -2,6 +2,7 @@
 
 mod node_binary;
 mod node_http;
+mod node_lifecycle;
 mod tally_cli;
 mod tally_reference;
 mod verify_cli;

@@ -315,7 +315,11 @@ fn openapi_document_is_exactly_the_served_routes() {
             reply.status,
             reply.body
         );
-        if route.method == Method::Get && route.request.is_none() {
+        // A made-up path parameter names nothing (404 is right there).
+        if route.method == Method::Get
+            && route.request.is_none()
+            && route.path_params().next().is_none()
+        {
             assert_eq!(reply.status, route.status, "{} {}", method, route.path);
         }
     }

@@ -1,4 +1,13 @@
-//! Integration-test support crate (the tests live in `integration/`).
+//! Integration-test support crate (the tests live in `integration/`):
+//! an HTTP [`client`], an in-process [`node`], [`voter`] keys and ballots,
+//! the request bodies of a sample process ([`fixtures`]) and that process
+//! brought to the voting phase ([`scenario`]).
+
+pub mod client;
+pub mod fixtures;
+pub mod node;
+pub mod scenario;
+pub mod voter;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -4,6 +4,7 @@
 //! `{ "error": "<code>", "message": "<human text>" }`; the codes are stable
 //! (clients branch on them), the messages are for people.
 
+use crate::service::{ErrorClass, ServiceError};
 use serde::Serialize;
 use std::convert::Infallible;
 use std::time::Duration;
@@ -145,6 +146,33 @@ impl Reply for ApiError {
     }
 }
 
+impl From<ServiceError> for ApiError {
+    /// The service's stable code, with the status of its class. A fault of
+    /// the node itself is logged in full and answered without detail.
+    fn from(e: ServiceError) -> Self {
+        let status = match e.class() {
+            ErrorClass::NotFound => StatusCode::NOT_FOUND,
+            ErrorClass::Conflict => StatusCode::CONFLICT,
+            // Well-formed but breaking the process's rules (a ballot over
+            // budget, a bad signature): 422; a malformed field: 400.
+            ErrorClass::Invalid => match e {
+                ServiceError::InvalidInput(_) => StatusCode::BAD_REQUEST,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            },
+            ErrorClass::Forbidden => StatusCode::FORBIDDEN,
+            ErrorClass::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorClass::Internal => {
+                let internal = ApiError::internal(&e);
+                return ApiError {
+                    code: e.code(),
+                    ..internal
+                };
+            }
+        };
+        ApiError::new(status, e.code(), e.to_string())
+    }
+}
+
 /// Maps every rejection to an [`ApiError`] response. Specific errors win
 /// over "not found": warp tries every route, so a rejection usually
 /// combines one route's real error with the others' "not this path".
@@ -210,6 +238,39 @@ mod tests {
         assert_eq!(r.headers()[warp::http::header::RETRY_AFTER], "2");
         let r = ApiError::rate_limited(Duration::from_millis(10)).into_response();
         assert_eq!(r.headers()[warp::http::header::RETRY_AFTER], "1");
+    }
+
+    #[test]
+    fn service_errors_keep_their_code_with_the_status_of_their_class() {
+        let cases = [
+            (
+                ServiceError::ProcessNotFound("x".into()),
+                404,
+                "process_not_found",
+            ),
+            (ServiceError::DuplicateBallot, 409, "duplicate_ballot"),
+            (ServiceError::NotClosed, 409, "not_closed"),
+            (
+                ServiceError::InvalidInput("no".into()),
+                400,
+                "invalid_input",
+            ),
+            (ServiceError::InvalidSignature, 422, "invalid_signature"),
+            (ServiceError::UnknownCode, 403, "unknown_code"),
+            (ServiceError::IngestStopped, 503, "unavailable"),
+            (
+                ServiceError::Corrupt("secret path".into()),
+                500,
+                "corrupt_store",
+            ),
+        ];
+        for (error, status, code) in cases {
+            let api = ApiError::from(error);
+            assert_eq!((api.status.as_u16(), api.code), (status, code));
+        }
+        // A node-side fault is not described to the client.
+        let api = ApiError::from(ServiceError::Corrupt("secret path".into()));
+        assert!(!api.message.contains("secret path"));
     }
 
     #[test]

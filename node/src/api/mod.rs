@@ -11,20 +11,31 @@
 //! Handlers never block: store calls go through `spawn_blocking` or the
 //! service layer's writer task.
 
+pub mod ballots;
+pub mod census;
 pub mod error;
 pub mod health;
+pub mod implementation;
 pub mod limits;
+pub mod log;
 pub mod metrics;
 pub mod node;
 pub mod openapi;
+pub mod processes;
+pub mod proposals;
+pub mod results;
 pub mod routes;
+pub mod support;
+pub mod voters;
 
 pub use error::ApiError;
 pub use metrics::Metrics;
 pub use routes::{Access, Body, Method, RouteSpec, RouteTable, SchemaSpec};
 
 use crate::config::Config;
+use crate::ingest::Ingest;
 use crate::secrets::AdminToken;
+use crate::service::{Node, ServiceError};
 use crate::store::KvStore;
 use limits::RateLimiter;
 use pbnode_protocol::crypto::PublicKey;
@@ -53,6 +64,14 @@ pub const RESOURCES: &[Resource] = &[
     metrics::RESOURCE,
     openapi::RESOURCE,
     node::RESOURCE,
+    processes::RESOURCE,
+    proposals::RESOURCE,
+    census::RESOURCE,
+    voters::RESOURCE,
+    ballots::RESOURCE,
+    log::RESOURCE,
+    results::RESOURCE,
+    implementation::RESOURCE,
 ];
 
 /// The route table of [`RESOURCES`].
@@ -91,27 +110,43 @@ pub struct ApiContext {
     pub rate_limiter: Option<Arc<RateLimiter>>,
     /// Every route.
     pub table: Arc<RouteTable>,
+    /// The domain service (synchronous: call it through [`ApiContext::blocking`]).
+    pub node: Arc<Node>,
+    /// The ballot writer (group commit).
+    pub ingest: Ingest,
 }
 
 impl ApiContext {
-    /// A context over `store` for a node configured by `config`.
-    pub fn new(
-        config: Config,
-        store: Arc<dyn KvStore>,
-        node_public_key: PublicKey,
-        admin_token: AdminToken,
-    ) -> Self {
+    /// A context serving `node` (and its store), casting ballots through
+    /// `ingest`, for a node configured by `config`.
+    pub fn new(config: Config, node: Arc<Node>, ingest: Ingest, admin_token: AdminToken) -> Self {
         let rate_limiter =
             RateLimiter::new(config.rate_limit.per_second, config.rate_limit.burst).map(Arc::new);
         ApiContext {
             config: Arc::new(config),
-            store,
-            node_public_key,
+            store: node.store().clone(),
+            node_public_key: node.public_key(),
             admin_token,
             metrics: Arc::new(Metrics::new()),
             rate_limiter,
             table: Arc::new(route_table()),
+            node,
+            ingest,
         }
+    }
+
+    /// Runs a service call on the blocking pool (the service reads and
+    /// flushes the store), so the handler awaiting it never blocks the
+    /// runtime. A panicking call answers 500, never takes the server down.
+    pub async fn blocking<R: Send + 'static>(
+        &self,
+        call: impl FnOnce(&Node) -> Result<R, ServiceError> + Send + 'static,
+    ) -> Result<R, ApiError> {
+        let node = self.node.clone();
+        tokio::task::spawn_blocking(move || call(&node))
+            .await
+            .map_err(ApiError::internal)?
+            .map_err(ApiError::from)
     }
 
     /// The JSON body of a request to a route of class `access`, within that
@@ -194,8 +229,9 @@ pub fn assemble(ctx: &ApiContext, resources: &[Resource]) -> BoxedFilter<(Respon
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::IngestConfig;
+    use crate::service::{CheckpointPolicy, NodeIdentity, SystemClock};
     use crate::store::MemoryStore;
-    use pbnode_protocol::crypto::SigningKey;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
     /// A resource whose filter would answer any path: only its one table
@@ -226,10 +262,25 @@ mod tests {
 
     #[tokio::test]
     async fn nothing_outside_the_route_table_is_served() {
+        let identity = NodeIdentity {
+            slug: "t".into(),
+            name: "t".into(),
+            parent: None,
+        };
+        let node = Node::open(
+            Arc::new(MemoryStore::new()),
+            &[7; 32],
+            identity,
+            CheckpointPolicy::default(),
+            Arc::new(SystemClock),
+        )
+        .unwrap();
+        let node = Arc::new(node);
+        let (ingest, _writer) = Ingest::spawn(node.clone(), IngestConfig::default());
         let mut ctx = ApiContext::new(
             Config::new("t", std::path::Path::new(".")),
-            Arc::new(MemoryStore::new()),
-            SigningKey::from_seed(&[7; 32]).public_key(),
+            node,
+            ingest,
             AdminToken::new("t"),
         );
         ctx.table = Arc::new(table_of(&[GREEDY]));

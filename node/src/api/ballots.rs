@@ -1,0 +1,148 @@
+//! Ballots: cast through the group-commit writer, answered with the voter's
+//! receipt once durable; receipts looked up later by commitment id.
+
+use super::routes::{Access, Body, Method, RouteSpec, SchemaSpec};
+use super::support::{any_of, created, ok, parse_id, resolve, with};
+use super::{ApiContext, ApiError, Resource};
+use crate::service::BallotSubmission;
+use pbnode_protocol::ballot::{BallotCommitment, BallotOpening};
+use pbnode_protocol::crypto::Signed;
+use serde::Deserialize;
+use serde_json::json;
+use warp::filters::BoxedFilter;
+use warp::reply::Response;
+use warp::{Filter, Rejection};
+
+const ROUTES: &[RouteSpec] = &[
+    RouteSpec {
+        method: Method::Post,
+        path: "/api/v1/processes/{process}/ballots",
+        summary: "Cast a ballot (voting phase): the voter-signed commitment and its opening. \
+                  Answered once the commitment is durable in the log, with the receipt to keep; \
+                  a later ballot of the same key replaces it, a replay is 409 duplicate_ballot",
+        access: Access::Citizen,
+        request: Some("BallotCast"),
+        status: 201,
+        response: Body::Json("Receipt"),
+    },
+    RouteSpec {
+        method: Method::Get,
+        path: "/api/v1/processes/{process}/receipts/{commitment}",
+        summary: "A ballot's receipt with a fresh inclusion proof; the opening only after close",
+        access: Access::Citizen,
+        request: None,
+        status: 200,
+        response: Body::Json("ReceiptView"),
+    },
+];
+
+const SCHEMAS: &[SchemaSpec] = &[
+    SchemaSpec {
+        name: "BallotCast",
+        schema: || {
+            json!({
+                "type": "object",
+                "required": ["commitment", "opening"],
+                "properties": {
+                    "commitment": {
+                        "type": "object",
+                        "description": "Signed<BallotCommitment>, signed by the voter key it names",
+                        "required": ["value", "signer", "signature"]
+                    },
+                    "opening": {
+                        "type": "object",
+                        "description": "BallotOpening: the ballot and the 32-byte nonce (hex)",
+                        "required": ["ballot", "nonce"]
+                    }
+                }
+            })
+        },
+    },
+    SchemaSpec {
+        name: "Receipt",
+        schema: || {
+            json!({
+                "type": "object",
+                "description": "protocol::receipt::Receipt; verify offline with the /log-key vkey",
+                "required": ["process", "commitment", "opening", "leaf_index",
+                             "inclusion_proof", "checkpoint"]
+            })
+        },
+    },
+    SchemaSpec {
+        name: "ReceiptView",
+        schema: || {
+            json!({
+                "type": "object",
+                "description": "a receipt whose opening is null until the process is closed",
+                "required": ["process", "signed", "opening", "leaf_index",
+                             "inclusion_proof", "checkpoint"]
+            })
+        },
+    },
+];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CastBody {
+    commitment: Signed<BallotCommitment>,
+    opening: BallotOpening,
+}
+
+async fn cast(process: String, ctx: ApiContext, body: CastBody) -> Result<Response, Rejection> {
+    let id = ctx.blocking(move |node| resolve(node, &process)).await?;
+    let submission = BallotSubmission {
+        process: id,
+        signed: body.commitment,
+        opening: body.opening,
+    };
+    // The writer answers once the batch holding this ballot is flushed.
+    let cast = ctx
+        .ingest
+        .cast(submission.clone())
+        .await
+        .map_err(ApiError::from)?;
+    let receipt = ctx
+        .blocking(move |node| node.cast_receipt(&submission, &cast))
+        .await?;
+    Ok(created(&receipt))
+}
+
+async fn receipt(
+    process: String,
+    commitment: String,
+    ctx: ApiContext,
+) -> Result<Response, Rejection> {
+    let commitment = parse_id::<BallotCommitment>(&commitment, "commitment id")?;
+    let view = ctx
+        .blocking(move |node| {
+            let id = resolve(node, &process)?;
+            node.receipt(&id, &commitment)
+        })
+        .await?;
+    Ok(ok(&view))
+}
+
+fn filter(ctx: &ApiContext) -> BoxedFilter<(Response,)> {
+    any_of(vec![
+        warp::path!("api" / "v1" / "processes" / String / "ballots")
+            .and(warp::post())
+            .and(with(ctx))
+            .and(ctx.json::<CastBody>(Access::Citizen))
+            .and_then(cast)
+            .boxed(),
+        warp::path!("api" / "v1" / "processes" / String / "receipts" / String)
+            .and(warp::get())
+            .and(with(ctx))
+            .and_then(receipt)
+            .boxed(),
+    ])
+}
+
+/// Ballot casting and receipts.
+pub const RESOURCE: Resource = Resource {
+    name: "ballots",
+    routes: ROUTES,
+    schemas: SCHEMAS,
+    filter,
+};
