@@ -1,7 +1,9 @@
 //! `pbnode verify` as a user runs it: the real binary, its output and its
 //! exit codes (0 verified, 1 verification failure, 2 bad input, 3 node
 //! unreachable). Offline cases use the protocol's golden receipt; the
-//! end-to-end cases are in `verify_e2e`.
+//! end-to-end cases against a real node are in [`e2e`].
+
+mod e2e;
 
 use pbnode_protocol::note::{SignatureType, SignerKey};
 use serde_json::Value;
