@@ -254,3 +254,44 @@ fn tampering_and_wrong_keys_fail_with_exit_1() {
     );
     assert!(stderr.contains("the node answered 404"), "{stderr}");
 }
+
+/// A process of 1500 voters, so the log spans several 1000-entry pages
+/// (page boundaries in the download and in the receipt's scan for its
+/// opening); prints how long the full verification takes.
+#[test]
+fn a_log_of_several_pages_is_downloaded_and_recounted() {
+    let node = TestNode::start(|_| {});
+    let (admin, citizen) = (node.admin(), node.client());
+    let voting = to_voting(&admin, &citizen, "big", 1500);
+    let dir = tempfile::tempdir().unwrap();
+    let mut first = None;
+    for (i, voter) in voting.voters.iter().enumerate() {
+        let projects = if Voting::district(i) == "north" {
+            &voting.north[i % 3..i % 3 + 1]
+        } else {
+            &voting.south[..]
+        };
+        let ballot = voter.approve(voting.id, Voting::district(i), projects);
+        let receipt = citizen
+            .post_json(&format!("{}/ballots", voting.base), &ballot.body())
+            .expect_json(201);
+        if i == 0 {
+            first = Some(receipt_file(dir.path(), "v0.json", &receipt));
+        }
+    }
+    admin
+        .post_json(
+            &format!("{}/phase", voting.base),
+            &json!({ "phase": "closed" }),
+        )
+        .expect_json(200);
+    let id = voting.id.to_string();
+    let url = node.running().url();
+    let started = std::time::Instant::now();
+    let (out, err) = expect(&verify(&["process", "--node", &url, &id]), 0);
+    eprintln!("{out}{err}verify process: {:?}", started.elapsed());
+    assert!(out.contains(": 1500 ballots counted"), "{out}");
+    let first = first.unwrap();
+    let (out, _) = expect(&verify(&["receipt", s(&first), "--node", &url]), 0);
+    assert!(out.contains("receipt OK: opened as cast: entry"), "{out}");
+}
