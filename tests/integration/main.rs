@@ -7,3 +7,4 @@ mod node_http;
 mod node_lifecycle;
 mod tally_cli;
 mod tally_reference;
+mod verify_cli;

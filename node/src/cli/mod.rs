@@ -4,6 +4,7 @@
 
 pub mod init;
 pub mod run;
+pub mod verify;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -26,6 +27,8 @@ pub enum Command {
     Run(run::RunArgs),
     /// Count a Pabulib `.pb` election with a tally rule and explain the outcome.
     Tally(crate::tally_cmd::TallyArgs),
+    /// Check a ballot receipt or a whole process log from outside the node.
+    Verify(verify::VerifyArgs),
 }
 
 /// Parses the command line and runs the subcommand.
@@ -34,6 +37,7 @@ pub fn main() -> ExitCode {
         Command::Init(args) => init::main(&args),
         Command::Run(args) => run::main(&args),
         Command::Tally(args) => tally(&args),
+        Command::Verify(args) => verify::main(&args),
     }
 }
 
