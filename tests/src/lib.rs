@@ -43,7 +43,12 @@ pub fn pbnode_binary() -> &'static Path {
                 "--target-dir",
             ])
             .arg(target_dir)
-            .current_dir(env!("CARGO_MANIFEST_DIR"));
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            // The test process inherits cargo's per-package variables; some
+            // build scripts (ring's) watch them, so passing them on would
+            // rebuild the TLS stack on every run.
+            .env_remove("CARGO_MANIFEST_DIR")
+            .env_remove("CARGO_PKG_NAME");
         if profile != "debug" {
             build.args(["--profile", profile]);
         }
