@@ -158,17 +158,22 @@ impl Node {
     }
 
     /// Runs step 2 for every closed process without a tally (a crash hit
-    /// between the steps).
+    /// between the steps), and makes sure every log's latest checkpoint
+    /// covers the whole log: a crash can land after entries are durable but
+    /// before the checkpoint over them is signed (e.g. right after the tally
+    /// is logged), and a closed log gets no further entries to trigger one.
     pub(crate) fn resume_interrupted_closes(&self) -> Result<(), ServiceError> {
         for (_, record) in records::scan::<ProcessRecord>(&*self.store, Keyspace::Processes, b"s/")?
         {
-            if let (Some(id), Some(Phase::Closed), None) =
-                (record.id(), record.phase(), &record.tally)
-            {
-                let log = self.process_log(&id)?;
-                let mut pl = lock(&log);
+            let Some(id) = record.id() else { continue };
+            let log = self.process_log(&id)?;
+            let mut pl = lock(&log);
+            if let (Some(Phase::Closed), None) = (record.phase(), &record.tally) {
                 let slug = record.def.slug.clone();
                 self.finish_close_locked(&id, &slug, record, &mut pl)?;
+            } else if pl.log.size() > 0 {
+                // Reuses the stored checkpoint when it already covers the log.
+                self.sign_checkpoint_locked(&id, &mut pl)?;
             }
         }
         Ok(())
