@@ -68,6 +68,15 @@ pub enum MerkleError {
         /// The number of bytes received.
         got: usize,
     },
+    /// A leaf range whose start is not aligned to its length, so its hash
+    /// is not made of stored perfect subtrees; no proof ever needs one.
+    #[error("leaf range [{start}, {end}) is not aligned to stored subtrees")]
+    UnalignedRange {
+        /// First leaf of the range.
+        start: u64,
+        /// One past the last leaf of the range.
+        end: u64,
+    },
     /// A store was asked for a perfect subtree it does not hold: either the
     /// subtree is not complete yet or the store lost it.
     #[error("subtree at level {level}, index {index} is not stored")]

@@ -41,7 +41,9 @@ pub fn inclusion_proof_len(index: u64, size: u64) -> Result<usize, MerkleError> 
         return Err(MerkleError::IndexOutOfRange { index, size });
     }
     let inner = 64 - (index ^ (size - 1)).leading_zeros();
-    let border = (index >> inner).count_ones();
+    // `inner` reaches 64 for trees above 2^63 leaves, where a plain shift
+    // would overflow.
+    let border = index.checked_shr(inner).unwrap_or(0).count_ones();
     Ok((inner + border) as usize)
 }
 

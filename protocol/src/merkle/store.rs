@@ -13,7 +13,6 @@
 
 use super::error::MerkleError;
 use super::hasher::{Digest, MerkleHasher};
-use super::tree::{LeafRange, range_hash};
 use super::{consistency, inclusion, tree};
 
 /// Read access to a log's stored perfect-subtree hashes (see the module
@@ -119,12 +118,6 @@ impl<H: MerkleHasher> MemoryLog<H> {
     /// The root of the first `size` leaves (current or historical).
     pub fn root(&self, size: u64) -> Result<Digest, MerkleError> {
         tree::root_at(&self.hasher, self, size)
-    }
-
-    /// The MTH of an arbitrary proof range (see [`tree::perfect_subtrees`]).
-    pub fn range_hash(&self, range: LeafRange) -> Result<Digest, MerkleError> {
-        tree::check_size(self, range.end)?;
-        range_hash(&self.hasher, self, range)
     }
 
     /// The RFC 9162 inclusion proof of leaf `index` in the tree of `size`.

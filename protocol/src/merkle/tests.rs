@@ -537,3 +537,74 @@ fn random_proofs_in_a_log_of_100_000_leaves_verify() {
         })
         .expect("every random proof verifies");
 }
+
+/// True when `ranges` (plus `extra`) partition `[0, size)`.
+fn partitions(mut ranges: Vec<LeafRange>, extra: Option<LeafRange>, size: u64) -> bool {
+    ranges.extend(extra);
+    ranges.sort_by_key(|r| r.start);
+    let mut next = 0;
+    for r in &ranges {
+        if r.start != next || r.is_empty() {
+            return false;
+        }
+        next = r.end;
+    }
+    next == size
+}
+
+proptest! {
+    /// Proof shapes hold for any size, up to 2^64 - 1 leaves: every element
+    /// is an aligned range (so a store can serve it), the elements and the
+    /// proven part partition the tree, and lengths match the closed formula.
+    #[test]
+    fn proof_shapes_hold_for_any_tree_size(a in 1..=u64::MAX, b in 1..=u64::MAX, pick in any::<u64>()) {
+        let (old, new) = (a.min(b), a.max(b));
+        let index = pick % new;
+        let ranges = inclusion_proof_ranges(index, new).expect("index < size");
+        prop_assert_eq!(ranges.len(), inclusion_proof_len(index, new).expect("index < size"));
+        prop_assert!(ranges.len() <= 64);
+        for r in &ranges {
+            prop_assert!(perfect_subtrees(*r).is_ok());
+        }
+        let leaf = LeafRange { start: index, end: index + 1 };
+        prop_assert!(partitions(ranges, Some(leaf), new));
+
+        let ranges = consistency_proof_ranges(old, new).expect("0 < old <= new");
+        prop_assert!(ranges.len() <= 128);
+        for r in &ranges {
+            prop_assert!(perfect_subtrees(*r).is_ok());
+        }
+        let old_tree_whole = old == new || !ranges.iter().any(|r| r.end <= old);
+        let old_part = old_tree_whole.then_some(LeafRange { start: 0, end: old });
+        prop_assert!(partitions(ranges, old_part, new));
+    }
+
+    /// Verification never panics, whatever the sizes and proof: it answers
+    /// with an error for garbage.
+    #[test]
+    fn verification_of_garbage_is_an_error_not_a_panic(
+        index in any::<u64>(),
+        old in any::<u64>(),
+        new in any::<u64>(),
+        proof in proptest::collection::vec(any::<[u8; 32]>(), 0..70),
+        leaf in any::<[u8; 32]>(),
+        root in any::<[u8; 32]>(),
+    ) {
+        let h = Blake3Hasher;
+        prop_assert!(verify_inclusion(&h, &leaf, index, new, &proof, &root).is_err());
+        prop_assert!(old == new || verify_consistency(&h, old, new, &leaf, &root, &proof).is_err());
+    }
+}
+
+#[test]
+fn unaligned_ranges_are_refused() {
+    assert_eq!(
+        perfect_subtrees(LeafRange { start: 1, end: 3 }),
+        Err(MerkleError::UnalignedRange { start: 1, end: 3 })
+    );
+    assert_eq!(
+        perfect_subtrees(LeafRange { start: 4, end: 7 }),
+        Ok(vec![(1, 2), (0, 6)])
+    );
+    assert_eq!(perfect_subtrees(LeafRange { start: 0, end: 0 }), Ok(vec![]));
+}

@@ -42,21 +42,31 @@ pub(crate) fn split_point(n: u64) -> u64 {
 /// The perfect subtrees `(level, index)` whose hashes, combined right to left
 /// with `NODE`, give the MTH of `range`, leftmost first.
 ///
-/// `range` must be one that occurs in the RFC 9162 recursion (a root prefix
-/// `[0, n)` or a proof range): such a range starts at a multiple of the
-/// largest power of two not above its length, so the greedy split by the
-/// bits of its length lands on stored, aligned subtrees.
-pub fn perfect_subtrees(range: LeafRange) -> Vec<(u32, u64)> {
-    let mut parts = Vec::with_capacity(range.len().count_ones() as usize);
-    let mut position = range.start;
+/// The greedy split by the bits of the range's length lands on stored
+/// subtrees only when `range.start` is a multiple of the largest power of
+/// two not above its length; every range of the RFC 9162 recursion (a root
+/// prefix `[0, n)` or a proof element) is. Other ranges are refused with
+/// [`MerkleError::UnalignedRange`].
+pub fn perfect_subtrees(range: LeafRange) -> Result<Vec<(u32, u64)>, MerkleError> {
     let mut remaining = range.len();
+    if remaining > 0 {
+        let top = 63 - remaining.leading_zeros();
+        if range.start.trailing_zeros() < top {
+            return Err(MerkleError::UnalignedRange {
+                start: range.start,
+                end: range.end,
+            });
+        }
+    }
+    let mut parts = Vec::with_capacity(remaining.count_ones() as usize);
+    let mut position = range.start;
     while remaining > 0 {
         let level = 63 - remaining.leading_zeros();
         parts.push((level, position >> level));
         position += 1u64 << level;
         remaining -= 1u64 << level;
     }
-    parts
+    Ok(parts)
 }
 
 /// The MTH of `range` from stored subtrees: `popcount(range.len())` reads.
@@ -66,7 +76,7 @@ where
     S: HashStore,
 {
     let mut acc: Option<Digest> = None;
-    for (level, index) in perfect_subtrees(range).into_iter().rev() {
+    for (level, index) in perfect_subtrees(range)?.into_iter().rev() {
         let hash = store.subtree_hash(level, index)?;
         acc = Some(match acc {
             None => hash,
