@@ -81,12 +81,7 @@ impl Node {
             phase: Phase::Closed,
         };
         let mut batch = WriteBatch::default();
-        records::put(
-            &mut batch,
-            Keyspace::Processes,
-            &records::process_key(slug),
-            &record,
-        )?;
+        records::put_process(&mut batch, slug, &record)?;
         self.append(pl, &entries, batch)?;
         pl.voting = None;
         Ok(record)
@@ -123,12 +118,7 @@ impl Node {
         record.tally = Some(tally.clone());
         let mut entries = vec![LogEntry::Tallied(tally)];
         let mut batch = WriteBatch::default();
-        records::put(
-            &mut batch,
-            Keyspace::Processes,
-            &records::process_key(slug),
-            &record,
-        )?;
+        records::put_process(&mut batch, slug, &record)?;
         let now = self.now();
         for project in &counted.selected {
             let mut proposal = self.proposal(id, project)?;

@@ -72,12 +72,7 @@ impl Node {
             tally: None,
         };
         let mut batch = WriteBatch::default();
-        records::put(
-            &mut batch,
-            Keyspace::Processes,
-            &records::process_key(&record.def.slug),
-            &record,
-        )?;
+        records::put_process(&mut batch, &record.def.slug, &record)?;
         self.write(batch)?;
         self.info(record)
     }
@@ -102,12 +97,7 @@ impl Node {
         }
         record.def = def;
         let mut batch = WriteBatch::default();
-        records::put(
-            &mut batch,
-            Keyspace::Processes,
-            &records::process_key(slug),
-            &record,
-        )?;
+        records::put_process(&mut batch, slug, &record)?;
         self.write(batch)?;
         self.info(record)
     }
@@ -138,12 +128,7 @@ impl Node {
             phase: Phase::Proposals,
         };
         let mut batch = WriteBatch::default();
-        records::put(
-            &mut batch,
-            Keyspace::Processes,
-            &records::process_key(slug),
-            &record,
-        )?;
+        records::put_process(&mut batch, slug, &record)?;
         records::put(
             &mut batch,
             Keyspace::Processes,
@@ -182,12 +167,7 @@ impl Node {
         } else {
             record.state = ProcessState::Open { id: *id, phase: to };
             let mut batch = WriteBatch::default();
-            records::put(
-                &mut batch,
-                Keyspace::Processes,
-                &records::process_key(&slug),
-                &record,
-            )?;
+            records::put_process(&mut batch, &slug, &record)?;
             let change = PhaseChange {
                 process: *id,
                 phase: to,

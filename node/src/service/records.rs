@@ -199,6 +199,15 @@ pub(crate) fn process_key(slug: &str) -> Vec<u8> {
     [b"s/".as_slice(), slug.as_bytes()].concat()
 }
 
+/// Stages a process record under its slug's key.
+pub(crate) fn put_process(
+    batch: &mut WriteBatch,
+    slug: &str,
+    record: &ProcessRecord,
+) -> Result<(), ServiceError> {
+    put(batch, Keyspace::Processes, &process_key(slug), record)
+}
+
 /// The [`crate::store::Keyspace::Processes`] key mapping a process id to its slug.
 pub(crate) fn process_id_key(id: &ProcessId) -> Vec<u8> {
     [b"i/".as_slice(), id.as_bytes()].concat()
