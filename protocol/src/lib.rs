@@ -11,6 +11,7 @@ pub mod ballot;
 pub mod crypto;
 pub mod election;
 pub mod encoding;
+pub mod federation;
 pub mod ids;
 pub mod merkle;
 pub mod note;
