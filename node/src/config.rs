@@ -43,6 +43,12 @@ pub struct Config {
     /// Logging.
     #[serde(default)]
     pub log: LogConfig,
+    /// Federation with peer nodes over libp2p.
+    #[serde(default)]
+    pub federation: FederationConfig,
+    /// Switches that exist only so tests can make a node misbehave.
+    #[serde(default)]
+    pub testing: TestingConfig,
 }
 
 /// The HTTP API settings.
@@ -123,6 +129,64 @@ impl Default for LogConfig {
     }
 }
 
+/// Federation settings: the libp2p listener, the signed manifest that says
+/// who belongs, and what this node replicates and witnesses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FederationConfig {
+    /// Whether the node joins a federation at all.
+    pub enabled: bool,
+    /// libp2p listen multiaddresses (`/ip4/0.0.0.0/tcp/4001`; port 0 picks one).
+    pub listen: Vec<String>,
+    /// The signed federation manifest (JSON); relative paths are taken
+    /// relative to the data directory.
+    pub manifest: PathBuf,
+    /// The hex Ed25519 key that must have signed the manifest (the region's):
+    /// the trust anchor, pinned here so a forged manifest is refused.
+    pub trusted_signer: String,
+    /// Multiaddresses (with `/p2p/<peer id>`) dialled at start to find the
+    /// federation.
+    pub bootstrap: Vec<String>,
+    /// Which peer logs to replicate: `all` members, only this node's
+    /// `region`, or `none`.
+    pub replicate: String,
+    /// Slugs of the members asked to cosign this node's checkpoints when a
+    /// process names no witnesses of its own.
+    pub witnesses: Vec<String>,
+    /// Seconds between announcements of new checkpoints and sync retries.
+    pub sync_interval_secs: u64,
+    /// Seconds an idle peer connection is kept open.
+    pub idle_timeout_secs: u64,
+    /// Discover peers on the local network with mDNS (LAN deployments only).
+    pub mdns: bool,
+}
+
+impl Default for FederationConfig {
+    fn default() -> Self {
+        FederationConfig {
+            enabled: false,
+            listen: vec!["/ip4/0.0.0.0/tcp/4001".to_owned()],
+            manifest: PathBuf::from("manifest.json"),
+            trusted_signer: String::new(),
+            bootstrap: Vec::new(),
+            replicate: "all".to_owned(),
+            witnesses: Vec::new(),
+            sync_interval_secs: 5,
+            idle_timeout_secs: 60,
+            mdns: false,
+        }
+    }
+}
+
+/// Test-only switches. Never set them on a real node.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TestingConfig {
+    /// Let the test API make this node sign two inconsistent checkpoints
+    /// (an equivocation), so federation tests can check that peers catch it.
+    pub allow_equivocation: bool,
+}
+
 /// A slug made from a display name: lower-case ASCII letters and digits,
 /// every other run of characters one `-` ("City of Example" → "city-of-example").
 pub fn slug_from_name(name: &str) -> String {
@@ -161,6 +225,8 @@ impl Config {
             rate_limit: RateLimitConfig::default(),
             checkpoint: CheckpointConfig::default(),
             log: LogConfig::default(),
+            federation: FederationConfig::default(),
+            testing: TestingConfig::default(),
         }
     }
 }
@@ -252,6 +318,78 @@ pub const FIELDS: &[FieldDoc] = &[
         env: "PBNODE_LOG",
         doc: "Log filter (tracing EnvFilter syntax, e.g. \"info,pbnode=debug\").\n\
               RUST_LOG, when set, replaces it.",
+    },
+    FieldDoc {
+        section: Some("federation"),
+        key: "enabled",
+        env: "PBNODE_FEDERATION",
+        doc: "Join a federation of pbnode nodes over libp2p.",
+    },
+    FieldDoc {
+        section: Some("federation"),
+        key: "listen",
+        env: "PBNODE_P2P_LISTEN",
+        doc: "libp2p listen multiaddresses, e.g. [\"/ip4/0.0.0.0/tcp/4001\"] (port 0: any\n\
+              free port). (Environment: comma-separated.)",
+    },
+    FieldDoc {
+        section: Some("federation"),
+        key: "manifest",
+        env: "PBNODE_MANIFEST",
+        doc: "The signed federation manifest (JSON, from `pbnode federation manifest`);\n\
+              relative to the data directory. A newer signed version arriving by gossip\n\
+              replaces it.",
+    },
+    FieldDoc {
+        section: Some("federation"),
+        key: "trusted_signer",
+        env: "PBNODE_FEDERATION_SIGNER",
+        doc: "Hex Ed25519 key of the region that signs the manifest (the trust anchor).",
+    },
+    FieldDoc {
+        section: Some("federation"),
+        key: "bootstrap",
+        env: "PBNODE_BOOTSTRAP",
+        doc: "Peers dialled at start, as multiaddresses ending in /p2p/<peer id>.\n\
+              (Environment: comma-separated.)",
+    },
+    FieldDoc {
+        section: Some("federation"),
+        key: "replicate",
+        env: "PBNODE_REPLICATE",
+        doc: "Which peer logs to keep a replica of: \"all\" members, this node's\n\
+              \"region\" only, or \"none\".",
+    },
+    FieldDoc {
+        section: Some("federation"),
+        key: "witnesses",
+        env: "PBNODE_WITNESSES",
+        doc: "Slugs of the members asked to cosign this node's checkpoints when a process\n\
+              names no witnesses itself. (Environment: comma-separated.)",
+    },
+    FieldDoc {
+        section: Some("federation"),
+        key: "sync_interval_secs",
+        env: "PBNODE_SYNC_INTERVAL_SECS",
+        doc: "Seconds between announcements of new checkpoints and retries of failed syncs.",
+    },
+    FieldDoc {
+        section: Some("federation"),
+        key: "idle_timeout_secs",
+        env: "PBNODE_IDLE_TIMEOUT_SECS",
+        doc: "Seconds an idle peer connection stays open.",
+    },
+    FieldDoc {
+        section: Some("federation"),
+        key: "mdns",
+        env: "PBNODE_MDNS",
+        doc: "Find peers on the local network with mDNS (LAN deployments only).",
+    },
+    FieldDoc {
+        section: Some("testing"),
+        key: "allow_equivocation",
+        env: "PBNODE_TESTING_ALLOW_EQUIVOCATION",
+        doc: "TEST ONLY: lets tests make this node equivocate. Never set it in production.",
     },
 ];
 

@@ -2,6 +2,8 @@
 //! only calls [`main`]; each subcommand lives in its own module and is a
 //! plain function the tests can call.
 
+pub mod demo;
+pub mod federation;
 pub mod init;
 pub mod run;
 pub mod verify;
@@ -29,6 +31,10 @@ pub enum Command {
     Tally(crate::tally_cmd::TallyArgs),
     /// Check a ballot receipt or a whole process log from outside the node.
     Verify(verify::VerifyArgs),
+    /// Fill a running node with a demonstration process through its API.
+    Demo(demo::DemoArgs),
+    /// Make, sign and read the federation manifest.
+    Federation(federation::FederationArgs),
 }
 
 /// Parses the command line and runs the subcommand.
@@ -38,6 +44,8 @@ pub fn main() -> ExitCode {
         Command::Run(args) => run::main(&args),
         Command::Tally(args) => tally(&args),
         Command::Verify(args) => verify::main(&args),
+        Command::Federation(args) => federation::main(&args),
+        Command::Demo(args) => demo::main(&args),
     }
 }
 
