@@ -305,7 +305,9 @@ impl<T: Signable> Signed<T> {
 }
 
 mod batch;
+mod cofactored;
 pub use batch::{BatchItem, verify_batch};
+pub use cofactored::{verify_batch_cofactored, verify_cofactored};
 
 #[cfg(test)]
 mod tests;

@@ -23,6 +23,10 @@ pub struct RealNode {
     child: Option<Child>,
     url: String,
     starts: u32,
+    /// Extra environment of every start (federation settings).
+    env: Vec<(String, String)>,
+    /// The libp2p addresses the current run announced (`pbnode p2p on`).
+    p2p: Vec<String>,
     /// The admin token `pbnode init` wrote.
     pub token: String,
 }
@@ -47,6 +51,12 @@ pub fn init_data(data: &Path, name: &str) {
 impl RealNode {
     /// Starts `pbnode run` on the data directory made by [`init_data`].
     pub fn start(data: &Path) -> RealNode {
+        RealNode::start_with_env(data, Vec::new())
+    }
+
+    /// Starts `pbnode run` with extra `PBNODE_*` variables (kept for
+    /// restarts). With federation on, waits for its libp2p addresses too.
+    pub fn start_with_env(data: &Path, env: Vec<(String, String)>) -> RealNode {
         let token = std::fs::read_to_string(data.join("admin-token"))
             .unwrap_or_else(|e| panic!("admin token: {e}"))
             .trim()
@@ -56,6 +66,8 @@ impl RealNode {
             child: None,
             url: String::new(),
             starts: 0,
+            env,
+            p2p: Vec::new(),
             token,
         };
         node.spawn();
@@ -77,6 +89,7 @@ impl RealNode {
             .args(["--http", "127.0.0.1:0"])
             .env_remove("RUST_LOG")
             .env("PBNODE_RATE_LIMIT_PER_SECOND", "0")
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null())
             .stdout(create(&out_path))
             .stderr(create(&err_path))
@@ -84,14 +97,29 @@ impl RealNode {
             .unwrap_or_else(|e| panic!("starting pbnode run: {e}"));
         self.child = Some(child);
         let started = Instant::now();
+        let federated = self
+            .env
+            .iter()
+            .any(|(k, v)| k == "PBNODE_FEDERATION" && v == "true");
         loop {
             let out = std::fs::read_to_string(&out_path).unwrap_or_default();
-            if let Some(line) = out.lines().next().filter(|_| out.contains('\n')) {
+            let complete: Vec<&str> = match out.rfind('\n') {
+                Some(end) => out[..end].lines().collect(),
+                None => Vec::new(),
+            };
+            if let Some(line) = complete.first() {
                 let url = line
                     .strip_prefix("pbnode listening on ")
                     .unwrap_or_else(|| panic!("unexpected first line {line:?}"));
                 self.url = url.to_owned();
-                return;
+                self.p2p = complete
+                    .iter()
+                    .filter_map(|l| l.strip_prefix("pbnode p2p on "))
+                    .map(str::to_owned)
+                    .collect();
+                if !federated || !self.p2p.is_empty() {
+                    return;
+                }
             }
             if let Some(status) = self.child_mut().try_wait().ok().flatten() {
                 panic!("pbnode run exited ({status}): {}", self.stderr());
@@ -119,6 +147,16 @@ impl RealNode {
     /// `http://127.0.0.1:PORT` of the current run (a new port each start).
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    /// The libp2p addresses of the current run (`/ip4/.../p2p/<peer id>`).
+    pub fn p2p_addrs(&self) -> &[String] {
+        &self.p2p
+    }
+
+    /// The data directory.
+    pub fn data(&self) -> &Path {
+        &self.data
     }
 
     /// The operating system's id of the current run.
