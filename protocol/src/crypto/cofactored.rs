@@ -326,9 +326,9 @@ mod tests {
             0xde, 0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
         ];
         let mut carry = 0u16;
-        for i in 0..32 {
-            let sum = big_s.signature.0[32 + i] as u16 + l[i] as u16 + carry;
-            big_s.signature.0[32 + i] = sum as u8;
+        for (byte, l_byte) in big_s.signature.0[32..].iter_mut().zip(l) {
+            let sum = *byte as u16 + l_byte as u16 + carry;
+            *byte = sum as u8;
             carry = sum >> 8;
         }
         assert!(!verify_cofactored(
