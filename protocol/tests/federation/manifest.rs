@@ -224,3 +224,10 @@ fn lookups_by_key_slug_origin_and_region() {
     assert_eq!(slugs, ["gdansk", "gdynia", "sopot"]);
     assert!(m.region_members("gdansk").is_empty());
 }
+
+#[test]
+fn the_manifest_type_tag_is_distinct_from_every_object_tag() {
+    let tag = <FederationManifest as Signable>::TYPE;
+    assert!(!pbnode_protocol::objects::OBJECT_TYPES.contains(&tag));
+    assert!(!pbnode_protocol::crypto::RESERVED_TYPES.contains(&tag));
+}
