@@ -418,3 +418,79 @@ fn a_process_that_is_not_regional_cannot_be_aggregated() {
         Err(AggregateError::NotRegional(_))
     ));
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A voter: coast (bike route and/or lifeguards) or inland (tram).
+    fn voter() -> impl Strategy<Value = (bool, u8)> {
+        (any::<bool>(), 1u8..4)
+    }
+
+    fn choices(coast: bool, pick: u8) -> (&'static str, Vec<usize>) {
+        if !coast {
+            return ("inland", vec![1]);
+        }
+        let mut chosen = Vec::new();
+        if pick & 1 != 0 {
+            chosen.push(0);
+        }
+        if pick & 2 != 0 {
+            chosen.push(2);
+        }
+        ("coast", chosen)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        /// Whatever the votes: each combined total is the sum of the
+        /// members' signed totals, the combined count is the sum of theirs,
+        /// the selection fits the one regional budget, and the signed
+        /// aggregate verifies.
+        #[test]
+        fn combined_totals_are_the_sums_of_member_totals(
+            gdansk in prop::collection::vec(voter(), 0..5),
+            gdynia in prop::collection::vec(voter(), 0..5),
+        ) {
+            let region = build(&[GDANSK, GDYNIA], |node| {
+                let (voters, base) = if node.spec.slug == "gdansk" { (&gdansk, 100) } else { (&gdynia, 150) };
+                for (i, &(coast, pick)) in voters.iter().enumerate() {
+                    let (district, chosen) = choices(coast, pick);
+                    node.vote(base + i as u8, district, &chosen);
+                }
+            });
+            let signed = signed_aggregate(&region);
+            for total in &signed.value.totals {
+                let sum: u64 = signed
+                    .value
+                    .members
+                    .iter()
+                    .flat_map(|m| &m.tally.value.totals)
+                    .filter(|t| t.project == total.project)
+                    .map(|t| t.total)
+                    .sum();
+                prop_assert_eq!(sum, total.total);
+            }
+            let report = verify_aggregate(
+                &signed,
+                &key(REGION_SEED).public_key(),
+                &region.process,
+                &region.logs(),
+            )
+            .unwrap();
+            prop_assert_eq!(report.ballots_counted, (gdansk.len() + gdynia.len()) as u64);
+            let costs: u64 = signed
+                .value
+                .selected
+                .iter()
+                .map(|id| {
+                    let i = region.proposal_ids().iter().position(|p| p == id).unwrap();
+                    PROPOSALS[i].1
+                })
+                .sum();
+            prop_assert!(costs <= region.process.value.budget.minor_units);
+        }
+    }
+}
