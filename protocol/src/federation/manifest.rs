@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 mod check;
 mod error;
 
-pub use check::{MAX_NAME_LEN, check_update, verify_signed};
+pub use check::{MAX_NAME_LEN, check_update, decode_signed, verify_signed};
 pub use error::ManifestError;
 
 /// What a member does in the federation.

@@ -6,7 +6,8 @@ pub mod manifest;
 pub mod wire;
 
 pub use manifest::{
-    FederationManifest, ManifestError, Member, MemberRole, check_update, verify_signed,
+    FederationManifest, ManifestError, Member, MemberRole, check_update, decode_signed,
+    verify_signed,
 };
 pub use wire::{
     GossipMessage, LogInfo, MAX_ENTRIES_PER_REQUEST, MAX_GOSSIP_BYTES, MAX_SYNC_BYTES,

@@ -4,7 +4,8 @@
 use crate::region::key;
 use pbnode_protocol::crypto::{Signable, Signed};
 use pbnode_protocol::federation::{
-    FederationManifest, ManifestError, Member, MemberRole, check_update, verify_signed,
+    FederationManifest, ManifestError, Member, MemberRole, check_update, decode_signed,
+    verify_signed,
 };
 
 pub const REGION_SEED: u8 = 1;
@@ -230,4 +231,19 @@ fn the_manifest_type_tag_is_distinct_from_every_object_tag() {
     let tag = <FederationManifest as Signable>::TYPE;
     assert!(!pbnode_protocol::objects::OBJECT_TYPES.contains(&tag));
     assert!(!pbnode_protocol::crypto::RESERVED_TYPES.contains(&tag));
+}
+
+#[test]
+fn signed_manifest_bytes_decode_strictly() {
+    let s = signed(manifest());
+    let mut bytes = pbnode_protocol::encoding::to_bytes(&s).unwrap();
+    assert_eq!(decode_signed(&bytes), Ok(s));
+    bytes.push(0);
+    assert!(
+        matches!(decode_signed(&bytes), Err(ManifestError::Invalid(text)) if text.contains("trailing"))
+    );
+    assert!(matches!(
+        decode_signed(&[1, 2, 3]),
+        Err(ManifestError::Invalid(_))
+    ));
 }

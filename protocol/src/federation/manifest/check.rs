@@ -170,6 +170,15 @@ pub fn verify_signed<'a>(
     Ok(&signed.value)
 }
 
+/// Decodes the canonical bytes of a signed manifest, as a `Manifest` gossip
+/// message or sync response carries them (strict canonical decoding; the
+/// signature is not checked here: see [`verify_signed`]).
+pub fn decode_signed(bytes: &[u8]) -> Result<Signed<FederationManifest>, ManifestError> {
+    crate::encoding::from_bytes(bytes).map_err(|error| {
+        ManifestError::Invalid(format!("the signed manifest does not decode: {error}"))
+    })
+}
+
 /// Checks that `update` may replace `current`: signed by the same key
 /// (rotating the region key needs a new trust anchor, not an update), a
 /// higher version, and valid by [`verify_signed`] under that key.

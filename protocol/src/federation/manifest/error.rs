@@ -7,9 +7,9 @@ pub enum ManifestError {
     /// The signature does not verify under the manifest's signer key.
     #[error("the manifest signature does not verify")]
     BadSignature,
-    /// The manifest is malformed (kept for callers that report a malformed
-    /// manifest they could not decode; the checks below use the precise
-    /// variants).
+    /// The signed manifest's bytes do not decode ([`super::decode_signed`]);
+    /// the text says why. A manifest that decodes but breaks a rule gets
+    /// one of the precise variants below.
     #[error("invalid manifest: {0}")]
     Invalid(String),
     /// An update's version is not higher than the current one.
