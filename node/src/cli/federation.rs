@@ -192,6 +192,9 @@ pub fn sign_manifest(
         members: entries,
     };
     manifest
+        .check()
+        .map_err(|e| FederationCliError::Invalid(e.to_string()))?;
+    manifest
         .sign(&key)
         .map_err(|e| FederationCliError::Invalid(e.to_string()))
 }
@@ -204,7 +207,8 @@ pub fn read_manifest(
     let text = std::fs::read_to_string(path).map_err(|e| file_error(path, e))?;
     let signed: Signed<FederationManifest> =
         serde_json::from_str(&text).map_err(|e| file_error(path, e))?;
-    signed.verify(signer).map_err(|e| file_error(path, e))?;
+    pbnode_protocol::federation::manifest::verify_signed(&signed, signer)
+        .map_err(|e| file_error(path, e))?;
     Ok(signed)
 }
 
