@@ -307,7 +307,7 @@ impl<T: Signable> Signed<T> {
 mod batch;
 mod cofactored;
 pub use batch::{BatchItem, verify_batch};
-pub use cofactored::{verify_batch_cofactored, verify_cofactored};
+pub use cofactored::{verify_batch_cofactored, verify_cofactored, verify_voter_signature};
 
 #[cfg(test)]
 mod tests;

@@ -27,7 +27,7 @@
 //! signatures for weights it knows in advance (it would have to find a
 //! BLAKE3 output that cancels a nonzero point).
 
-use super::{BatchItem, PublicKey, Signature};
+use super::{BatchItem, PublicKey, Signature, SignatureError, Signed};
 use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
 use curve25519_dalek::scalar::Scalar;
 use curve25519_dalek::traits::{IsIdentity, VartimeMultiscalarMul};
@@ -98,6 +98,26 @@ pub fn verify_cofactored(signer: &PublicKey, message: &[u8], signature: &Signatu
     // s·B − k·A − R
     let difference = EdwardsPoint::vartime_double_scalar_mul_basepoint(&(-p.k), &p.a, &p.s) - p.r;
     difference.mul_by_cofactor().is_identity()
+}
+
+/// Checks a ballot commitment's voter signature by the rule of record for
+/// voter signatures (cofactored, see the module docs): the signer must be
+/// the voter key the commitment names.
+pub fn verify_voter_signature(
+    signed: &Signed<crate::ballot::BallotCommitment>,
+) -> Result<(), SignatureError> {
+    if signed.signer != signed.value.voter {
+        return Err(SignatureError::WrongSigner {
+            expected: signed.value.voter.to_string(),
+            found: signed.signer.to_string(),
+        });
+    }
+    let item = BatchItem::from_signed(signed)?;
+    if verify_cofactored(&item.signer, &item.message, &item.signature) {
+        Ok(())
+    } else {
+        Err(SignatureError::Invalid)
+    }
 }
 
 /// The batch weights: 128-bit scalars from BLAKE3 over the whole batch.

@@ -94,8 +94,7 @@ impl Receipt {
             None => 0,
         };
         let commitment = &self.commitment.value;
-        self.commitment
-            .verify(&commitment.voter)
+        crate::crypto::verify_voter_signature(&self.commitment)
             .map_err(ReceiptError::VoterSignature)?;
         if commitment.process != self.process {
             return Err(ReceiptError::CommitmentForOtherProcess {
