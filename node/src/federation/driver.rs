@@ -257,6 +257,7 @@ impl<T: Transport> Driver<T> {
                     break;
                 }
                 Err(FederationError::Equivocation(_)) => {
+                    self.publish_proofs(&origin);
                     done = true;
                     break;
                 }
@@ -279,6 +280,20 @@ impl<T: Transport> Driver<T> {
         if done {
             // A newer target may have arrived while this one ran.
             self.resume_origin(&origin);
+        }
+    }
+
+    /// Gossips the stored equivocation proofs of a log (receivers ignore
+    /// those they already hold).
+    fn publish_proofs(&self, origin: &str) {
+        let Ok(proofs) = self.fed.equivocations() else {
+            return;
+        };
+        for proof in proofs.into_iter().filter(|p| p.origin == origin) {
+            self.queue(Work::Publish(GossipMessage::Equivocation {
+                first: proof.first,
+                second: proof.second,
+            }));
         }
     }
 

@@ -19,6 +19,7 @@
 mod driver;
 mod equivocation;
 mod error;
+mod fork;
 mod gossip;
 mod membership;
 mod replica;

@@ -161,27 +161,22 @@ impl Federation {
             checkpoint: None,
             target: None,
         });
-        let verified = record.verified();
         let pending = record.pending();
         let mut changed = false;
-        match &verified {
-            Some(v) if v.checkpoint() == c => {
-                let mut merged = v.clone();
-                for line in signed.signatures() {
-                    if !merged
-                        .signatures()
-                        .iter()
-                        .any(|l| l.name == line.name && l.key_id == line.key_id)
-                    {
-                        merged
-                            .add_signature(line.clone())
-                            .map_err(|e| FederationError::BadCheckpoint(e.to_string()))?;
-                        changed = true;
-                    }
-                }
-                record.checkpoint = Some(merged.to_text());
-            }
-            _ => {}
+        // The same checkpoint with more cosignatures: keep them all.
+        if let Some(mut v) = record.verified()
+            && v.checkpoint() == c
+            && merge_lines(&mut v, signed)?
+        {
+            record.checkpoint = Some(v.to_text());
+            changed = true;
+        }
+        if let Some(mut p) = pending.clone()
+            && p.checkpoint() == c
+            && merge_lines(&mut p, signed)?
+        {
+            record.target = Some(p.to_text());
+            changed = true;
         }
         let behind = c.size > record.verified_size();
         if behind
@@ -235,6 +230,7 @@ impl Federation {
         if let Observation::Conflict(..) = blocking(move || fed.observe_checkpoint(&t)).await? {
             return Err(FederationError::Equivocation(origin.to_owned()));
         }
+        self.check_extends(transport, peer, origin, &target).await?;
         let size = target.checkpoint().size;
         let batch_len = u64::from(self.config.sync_batch.clamp(1, MAX_ENTRIES_PER_REQUEST));
         let mut fetched = 0;
@@ -419,11 +415,39 @@ impl Federation {
 fn mark_verified(record: &mut ReplicaRecord, target: &SignedCheckpoint) {
     let size = target.checkpoint().size;
     if size >= record.verified_size() {
-        record.checkpoint = Some(target.to_text());
+        // The pending copy of the same checkpoint may carry cosignatures
+        // gossiped during the sync.
+        let mut verified = target.clone();
+        if let Some(p) = record.pending()
+            && p.checkpoint() == target.checkpoint()
+        {
+            let _ = merge_lines(&mut verified, &p);
+        }
+        record.checkpoint = Some(verified.to_text());
     }
     if record.pending().is_none_or(|p| p.checkpoint().size <= size) {
         record.target = None;
     }
+}
+
+/// Adds the signature lines of `from` that `into` lacks; whether any was.
+fn merge_lines(
+    into: &mut SignedCheckpoint,
+    from: &SignedCheckpoint,
+) -> Result<bool, FederationError> {
+    let mut added = false;
+    for line in from.signatures() {
+        let known = into
+            .signatures()
+            .iter()
+            .any(|l| l.name == line.name && l.key_id == line.key_id);
+        if !known {
+            into.add_signature(line.clone())
+                .map_err(|e| FederationError::BadCheckpoint(e.to_string()))?;
+            added = true;
+        }
+    }
+    Ok(added)
 }
 
 fn misbehaved(peer: PublicKey, reason: String) -> FederationError {

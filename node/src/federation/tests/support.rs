@@ -236,10 +236,16 @@ pub fn open_process(node: &Node, def: ProcessDef) -> ProcessId {
 
 /// Appends `n` proposals and signs a checkpoint of the new size.
 pub fn grow(node: &Node, id: &ProcessId, n: usize) -> SignedCheckpoint {
+    grow_titled(node, id, n, "Project")
+}
+
+/// [`grow`] with proposal titles starting with `prefix` (two histories of
+/// one log differ by their titles).
+pub fn grow_titled(node: &Node, id: &ProcessId, n: usize, prefix: &str) -> SignedCheckpoint {
     let base = node.log_size(id).unwrap();
     for i in 0..n {
         let submission = ProposalSubmission {
-            title: format!("Project {base}-{i}"),
+            title: format!("{prefix} {base}-{i}"),
             description: format!("Project {i}, described"),
             cost: 1_000 + i as u64,
             district: "north".into(),

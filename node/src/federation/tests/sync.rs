@@ -32,6 +32,32 @@ async fn a_new_checkpoint_reaches_every_peer_and_a_late_peer_syncs_from_replicas
         assert!(requests.len() >= 3, "{requests:?}");
         assert!(requests.iter().all(|(_, _, limit)| *limit <= 16));
     }
+    // The driver asked the region (the two others) to cosign, stored the
+    // cosignatures with the checkpoint, and the replicas got them by gossip.
+    let node = owner.node().clone();
+    eventually(
+        "the owner's checkpoint carries two cosignatures",
+        move || {
+            node.latest_checkpoint(&id)
+                .unwrap()
+                .unwrap()
+                .signatures()
+                .len()
+                == 3
+        },
+    )
+    .await;
+    for peer in &peers[1..] {
+        let fed = peer.fed.clone();
+        let o = origin.clone();
+        eventually("the replica's checkpoint carries them too", move || {
+            fed.replica(&o)
+                .unwrap()
+                .and_then(|r| r.verified())
+                .is_some_and(|v| v.signatures().len() == 3)
+        })
+        .await;
+    }
     // The replica serves exactly the owner's entries.
     let from_owner = owner.node().log_entries(&id, 0, 100).unwrap();
     let replica = peers[1].fed.handle_request(
@@ -292,4 +318,53 @@ async fn a_partitioned_peer_converges_when_the_partition_heals() {
     for peer in &mut peers {
         peer.stop().await;
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_sync_is_retried_until_it_completes() {
+    let net = Network::new();
+    let slugs = ["gdansk", "gdynia"];
+    let m = manifest(1, &slugs);
+    let mut owner = join(&net, open("gdansk", memory(), config(), m.clone()));
+    owner.start();
+    net.set_fault(
+        owner.key(),
+        Fault {
+            drop_after_entries: Some(1),
+            ..Fault::default()
+        },
+    );
+    let id = open_process(owner.node(), def("budget", &[], 0));
+    let target = grow(owner.node(), &id, 40);
+    let origin = target.checkpoint().origin.clone();
+    let mut replica = join(&net, open("gdynia", memory(), config(), m));
+    replica.start();
+    let (net2, key) = (net.clone(), replica.key());
+    eventually("a sync fails after one batch", move || {
+        net2.entries_requests(&key).len() >= 2
+    })
+    .await;
+    assert_eq!(
+        replica
+            .fed
+            .replica(&origin)
+            .unwrap()
+            .unwrap()
+            .verified_size(),
+        0
+    );
+    net.set_fault(owner.key(), Fault::default());
+    let (fed, o, n) = (
+        replica.fed.clone(),
+        origin.clone(),
+        target.checkpoint().size,
+    );
+    eventually("the retry completes the replica", move || {
+        fed.replica(&o)
+            .unwrap()
+            .is_some_and(|r| r.verified_size() == n)
+    })
+    .await;
+    replica.stop().await;
+    owner.stop().await;
 }
