@@ -12,7 +12,7 @@ use super::{Federation, FederationError, Transport};
 use crate::service::lock;
 use crate::store::WriteBatch;
 use pbnode_protocol::crypto::PublicKey;
-use pbnode_protocol::federation::wire::MAX_ENTRIES_PER_REQUEST;
+use pbnode_protocol::federation::MAX_ENTRIES_PER_REQUEST;
 use pbnode_protocol::federation::{SyncRequest, SyncResponse};
 use pbnode_protocol::merkle::{Blake3Hasher, MemoryLog, verify_consistency};
 use pbnode_protocol::note::{Conflict, Equivocation, SignedCheckpoint};

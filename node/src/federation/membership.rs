@@ -1,69 +1,42 @@
-//! Manifest checks the federation logic needs: who signed it, who is a
-//! member, which key signs an origin's checkpoints and cosignatures.
-//!
-//! Private helpers until the protocol crate's manifest module carries the
-//! same checks (`verify_signed`, `check_update`, `member_of_origin`); they
-//! hold the same rules, so folding them is a rename.
+//! Manifest and wire checks as the federation logic uses them: the
+//! protocol's rules (`verify_signed`, `check_update`, the member lookups,
+//! gossip decoding), mapped to [`FederationError`], and the note keys a
+//! member signs checkpoints and cosignatures with.
 
 use super::error::FederationError;
 use pbnode_protocol::crypto::{PublicKey, Signed};
-use pbnode_protocol::federation::{FederationManifest, GossipMessage, Member};
-use pbnode_protocol::note::{SignatureType, VerifierKey, parse_process_log_origin};
-use pbnode_protocol::{encoding, federation::wire::MAX_GOSSIP_BYTES};
+use pbnode_protocol::federation::{self, FederationManifest, GossipMessage, Member};
+use pbnode_protocol::note::{SignatureType, VerifierKey};
 
-fn invalid(why: impl Into<String>) -> FederationError {
-    FederationError::Manifest(why.into())
+fn invalid(e: impl std::fmt::Display) -> FederationError {
+    FederationError::Manifest(e.to_string())
 }
 
-/// Checks a signed manifest against the pinned signer key and its own
-/// well-formedness (members sorted by slug, slugs and keys unique).
+/// Checks a signed manifest against the pinned signer key and the
+/// manifest rules.
 pub(crate) fn verify_manifest(
     signed: &Signed<FederationManifest>,
     trusted: &PublicKey,
 ) -> Result<(), FederationError> {
-    if signed.value.signer != *trusted {
-        return Err(invalid("signed by another key than the pinned one"));
-    }
-    signed
-        .verify(trusted)
-        .map_err(|e| invalid(format!("signature: {e}")))?;
-    let members = &signed.value.members;
-    if members.windows(2).any(|w| w[0].slug >= w[1].slug) {
-        return Err(invalid("members must be sorted by slug, slugs unique"));
-    }
-    for (i, m) in members.iter().enumerate() {
-        if members[..i].iter().any(|o| o.key == m.key) {
-            return Err(invalid(format!("key of {} listed twice", m.slug)));
-        }
-    }
-    Ok(())
+    federation::verify_signed(signed, trusted)
+        .map(|_| ())
+        .map_err(invalid)
 }
 
-/// Checks that `new` may replace `current`: a higher version, same signer.
+/// Checks that `update` may replace `current`: same signer, higher
+/// version, valid.
 pub(crate) fn check_update(
     current: &FederationManifest,
-    new: &FederationManifest,
+    update: &Signed<FederationManifest>,
 ) -> Result<(), FederationError> {
-    if new.signer != current.signer {
-        return Err(invalid("an update must be signed by the same key"));
-    }
-    if new.version <= current.version {
-        return Err(invalid(format!(
-            "version {} does not follow {}",
-            new.version, current.version
-        )));
-    }
-    Ok(())
-}
-
-/// The member with this slug.
-pub(crate) fn member_by_slug<'m>(m: &'m FederationManifest, slug: &str) -> Option<&'m Member> {
-    m.members.iter().find(|x| x.slug == slug)
+    federation::check_update(current, update)
+        .map(|_| ())
+        .map_err(invalid)
 }
 
 /// The member with this node key.
 pub(crate) fn member_by_key<'m>(m: &'m FederationManifest, key: &PublicKey) -> Option<&'m Member> {
-    m.members.iter().find(|x| x.key == *key)
+    m.member_by_key(key)
 }
 
 /// The member that owns a log (`pbnode/<slug>/<process>`).
@@ -71,9 +44,8 @@ pub(crate) fn member_of_origin<'m>(
     m: &'m FederationManifest,
     origin: &str,
 ) -> Result<&'m Member, FederationError> {
-    let (slug, _) =
-        parse_process_log_origin(origin).map_err(|_| FederationError::UnknownLog(origin.into()))?;
-    member_by_slug(m, slug).ok_or_else(|| FederationError::UnknownLog(origin.into()))
+    m.member_of_origin(origin)
+        .ok_or_else(|| FederationError::UnknownLog(origin.into()))
 }
 
 /// The key that signs an origin's checkpoints: the owner's node key under
@@ -94,10 +66,10 @@ pub(crate) fn witness_key(member: &Member) -> Result<VerifierKey, FederationErro
     .map_err(|e| invalid(format!("witness key of {}: {e}", member.slug)))
 }
 
-/// Decodes gossip bytes strictly; `None` for oversize or malformed ones.
+/// Decodes gossip bytes strictly and checks what the types do not; `None`
+/// for oversize, malformed or ill-formed messages.
 pub(crate) fn decode_gossip(bytes: &[u8]) -> Option<GossipMessage> {
-    if bytes.len() > MAX_GOSSIP_BYTES {
-        return None;
-    }
-    encoding::from_bytes(bytes).ok()
+    let message = GossipMessage::decode(bytes).ok()?;
+    message.check().ok()?;
+    Some(message)
 }

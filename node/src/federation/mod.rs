@@ -77,7 +77,7 @@ pub struct FederationConfig {
     /// siblings) and this node's own members.
     pub witnesses: Vec<PublicKey>,
     /// Entries fetched per sync request (at most
-    /// [`pbnode_protocol::federation::wire::MAX_ENTRIES_PER_REQUEST`]).
+    /// [`pbnode_protocol::federation::MAX_ENTRIES_PER_REQUEST`]).
     pub sync_batch: u32,
     /// How often the driver announces new checkpoints and asks for
     /// cosignatures.
@@ -98,7 +98,7 @@ impl FederationConfig {
             manifest_signer,
             replicate: ReplicationPolicy::All,
             witnesses: Vec::new(),
-            sync_batch: pbnode_protocol::federation::wire::MAX_ENTRIES_PER_REQUEST,
+            sync_batch: pbnode_protocol::federation::MAX_ENTRIES_PER_REQUEST,
             announce_interval: Duration::from_secs(10),
             retry_base: Duration::from_secs(1),
             retry_max: Duration::from_secs(300),
@@ -232,9 +232,8 @@ impl Federation {
         &self,
         signed: Signed<FederationManifest>,
     ) -> Result<(), FederationError> {
-        membership::verify_manifest(&signed, &self.config.manifest_signer)?;
         let mut current = self.manifest.write().unwrap_or_else(|p| p.into_inner());
-        membership::check_update(&current.0.value, &signed.value)?;
+        membership::check_update(&current.0.value, &signed)?;
         let own = own_member(&self.node, &signed.value)?.clone();
         persist_manifest(&self.node, &signed)?;
         *current = (signed, own);

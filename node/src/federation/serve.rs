@@ -7,7 +7,7 @@ use crate::service::lock;
 use crate::store::Keyspace;
 use pbnode_protocol::crypto::{PublicKey, Signable};
 use pbnode_protocol::encoding;
-use pbnode_protocol::federation::wire::MAX_ENTRIES_PER_REQUEST;
+use pbnode_protocol::federation::MAX_ENTRIES_PER_REQUEST;
 use pbnode_protocol::federation::{LogInfo, SyncRequest, SyncResponse, WireError};
 use pbnode_protocol::objects::{LogEntry, ProcessId};
 
@@ -21,6 +21,9 @@ impl Federation {
     pub fn handle_request(&self, from: &PublicKey, request: SyncRequest) -> SyncResponse {
         if !self.is_member(from) {
             return SyncResponse::Error(WireError::Refused("not a federation member".into()));
+        }
+        if let Err(e) = request.check() {
+            return SyncResponse::Error(e);
         }
         let answer = match request {
             SyncRequest::Logs => self.logs().map(SyncResponse::Logs),

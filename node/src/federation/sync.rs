@@ -15,7 +15,7 @@ use crate::service::lock;
 use crate::store::{Keyspace, WriteBatch, WriteOp};
 use pbnode_protocol::crypto::{PublicKey, Signable};
 use pbnode_protocol::encoding;
-use pbnode_protocol::federation::wire::MAX_ENTRIES_PER_REQUEST;
+use pbnode_protocol::federation::MAX_ENTRIES_PER_REQUEST;
 use pbnode_protocol::federation::{Member, SyncRequest, SyncResponse};
 use pbnode_protocol::merkle::{Blake3Hasher, Digest, HashStore, root_at, verify_consistency};
 use pbnode_protocol::note::{Equivocation, SignedCheckpoint};

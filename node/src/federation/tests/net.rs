@@ -9,7 +9,6 @@
 use crate::federation::{Inbound, PeerAddress, Transport, TransportError, Verdict};
 use crate::service::lock;
 use pbnode_protocol::crypto::PublicKey;
-use pbnode_protocol::encoding;
 use pbnode_protocol::federation::{GossipMessage, SyncRequest, SyncResponse};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -227,8 +226,9 @@ impl Transport for NetTransport {
     }
 
     fn publish(&self, message: GossipMessage) -> Result<(), TransportError> {
-        let data =
-            encoding::to_bytes(&message).map_err(|e| TransportError::Invalid(e.to_string()))?;
+        let data = message
+            .encode()
+            .map_err(|e| TransportError::Invalid(e.to_string()))?;
         self.net.gossip(self.me, data);
         Ok(())
     }

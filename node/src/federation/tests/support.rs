@@ -18,8 +18,8 @@ use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
+/// The region: a member that signs the manifest (it runs no node here).
 pub const REGION: &str = "pomorskie";
-const SIGNER_SEED: [u8; 32] = [200; 32];
 
 /// The node seed of a slug (fixed per slug, so a reopened node is the same).
 pub fn seed_of(slug: &str) -> [u8; 32] {
@@ -31,7 +31,7 @@ pub fn key_of(slug: &str) -> PublicKey {
 }
 
 /// The manifest listing `slugs` as municipalities of the region, signed by
-/// the region's manifest key.
+/// the region's key.
 pub fn manifest(version: u64, slugs: &[&str]) -> Signed<FederationManifest> {
     let mut members: Vec<Member> = slugs
         .iter()
@@ -44,8 +44,16 @@ pub fn manifest(version: u64, slugs: &[&str]) -> Signed<FederationManifest> {
             addresses: Vec::new(),
         })
         .collect();
+    members.push(Member {
+        slug: REGION.into(),
+        name: "Pomorskie".into(),
+        key: key_of(REGION),
+        role: MemberRole::Region,
+        parent: None,
+        addresses: Vec::new(),
+    });
     members.sort_by(|a, b| a.slug.cmp(&b.slug));
-    let signer = SigningKey::from_seed(&SIGNER_SEED);
+    let signer = SigningKey::from_seed(&seed_of(REGION));
     FederationManifest {
         federation: "pomorskie-pb".into(),
         version,
@@ -58,7 +66,7 @@ pub fn manifest(version: u64, slugs: &[&str]) -> Signed<FederationManifest> {
 }
 
 pub fn manifest_signer() -> PublicKey {
-    SigningKey::from_seed(&SIGNER_SEED).public_key()
+    key_of(REGION)
 }
 
 /// Fast timers, small sync batches.
