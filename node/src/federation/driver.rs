@@ -8,9 +8,9 @@ use super::sync::{Observation, blocking};
 use super::{Federation, FederationError, Inbound, Transport, Verdict};
 use crate::service::lock;
 use pbnode_protocol::crypto::PublicKey;
-use pbnode_protocol::federation::{GossipMessage, SyncRequest, SyncResponse};
+use pbnode_protocol::federation::{GossipMessage, ProcessEvent, SyncRequest, SyncResponse};
 use pbnode_protocol::note::SignedCheckpoint;
-use pbnode_protocol::objects::ProcessId;
+use pbnode_protocol::objects::{Phase, ProcessId};
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::sync::{Arc, Mutex};
@@ -28,6 +28,20 @@ enum Work {
     },
     CatchUp(PublicKey),
     Publish(GossipMessage),
+}
+
+/// What was last announced of an own process.
+struct Announced {
+    size: u64,
+    event: Option<ProcessEvent>,
+}
+
+/// An own process to announce: its checkpoint, and its event when new.
+struct Fresh {
+    process: ProcessId,
+    origin: String,
+    checkpoint: SignedCheckpoint,
+    event: Option<ProcessEvent>,
 }
 
 /// Syncs running, and failed ones waiting for their retry.
@@ -76,7 +90,7 @@ pub async fn run<T: Transport>(
         syncs: Arc::default(),
     };
     let mut tasks = JoinSet::new();
-    let mut announced: HashMap<ProcessId, u64> = HashMap::new();
+    let mut announced: HashMap<ProcessId, Announced> = HashMap::new();
     let mut announce = interval(fed.config.announce_interval);
     announce.set_missed_tick_behavior(MissedTickBehavior::Delay);
     let mut retry = interval(fed.config.retry_base);
@@ -340,19 +354,30 @@ impl<T: Transport> Driver<T> {
         }
     }
 
-    /// Own checkpoints signed since the last announcement.
-    async fn fresh_checkpoints(
-        &self,
-        announced: &mut HashMap<ProcessId, u64>,
-    ) -> Vec<(ProcessId, SignedCheckpoint)> {
+    /// Own processes with a checkpoint or an event not yet announced.
+    async fn fresh_checkpoints(&self, announced: &mut HashMap<ProcessId, Announced>) -> Vec<Fresh> {
         let fed = self.fed.clone();
         let latest = blocking(move || {
             let mut out = Vec::new();
             for process in fed.node().list_processes()? {
                 let Some(id) = process.id else { continue };
-                if let Some(cp) = fed.node().latest_checkpoint(&id)? {
-                    out.push((id, cp));
-                }
+                let Some(checkpoint) = fed.node().latest_checkpoint(&id)? else {
+                    continue;
+                };
+                let (_, record) = fed.node().record_by_id(&id)?;
+                let event = if record.tally.is_some() {
+                    ProcessEvent::Tallied
+                } else if matches!(process.phase, Some(Phase::Closed | Phase::Implementation)) {
+                    ProcessEvent::Closed
+                } else {
+                    ProcessEvent::Opened
+                };
+                out.push(Fresh {
+                    process: id,
+                    origin: fed.node().log_origin(&id)?,
+                    checkpoint,
+                    event: Some(event),
+                });
             }
             Ok(out)
         })
@@ -360,30 +385,49 @@ impl<T: Transport> Driver<T> {
         .unwrap_or_default();
         latest
             .into_iter()
-            .filter(|(id, cp)| {
-                let size = cp.checkpoint().size;
-                let fresh = announced.get(id).is_none_or(|s| *s < size);
-                if fresh {
-                    announced.insert(*id, size);
+            .filter_map(|mut fresh| {
+                let size = fresh.checkpoint.checkpoint().size;
+                let before = announced.get(&fresh.process);
+                let new_size = before.is_none_or(|a| a.size < size);
+                if before.is_some_and(|a| a.event == fresh.event) {
+                    fresh.event = None;
                 }
-                fresh
+                if !new_size && fresh.event.is_none() {
+                    return None;
+                }
+                let event = fresh.event.or(before.and_then(|a| a.event));
+                announced.insert(fresh.process, Announced { size, event });
+                Some(fresh)
             })
             .collect()
     }
 
-    /// Gossips each fresh checkpoint and asks its witnesses to cosign it.
-    async fn announce(&self, fresh: Vec<(ProcessId, SignedCheckpoint)>) {
-        for (process, checkpoint) in fresh {
-            let note = checkpoint.to_text();
+    /// Gossips each process event and fresh checkpoint, and asks the
+    /// process's witnesses to cosign the checkpoint.
+    async fn announce(&self, fresh: Vec<Fresh>) {
+        let owner = self.fed.node().jurisdiction_id();
+        for f in fresh {
+            if let Some(event) = f.event {
+                let message = GossipMessage::Process {
+                    origin: f.origin.clone(),
+                    process: f.process,
+                    owner,
+                    event,
+                };
+                if let Err(e) = self.transport.publish(message) {
+                    tracing::debug!(error = %e, "process event not gossiped");
+                }
+            }
+            let note = f.checkpoint.to_text();
             if let Err(e) = self.transport.publish(GossipMessage::Checkpoint { note }) {
                 tracing::debug!(error = %e, "checkpoint not gossiped");
             }
             if let Err(e) = self
                 .fed
-                .request_cosignatures(&*self.transport, process)
+                .request_cosignatures(&*self.transport, f.process)
                 .await
             {
-                tracing::debug!(%process, error = %e, "cosigning failed");
+                tracing::debug!(process = %f.process, error = %e, "cosigning failed");
             }
         }
     }

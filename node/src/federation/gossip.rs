@@ -129,7 +129,10 @@ impl Federation {
                 } else {
                     Vec::new()
                 };
-                let verdict = if behind || changed || cosigned {
+                // A valid checkpoint of a log this node does not replicate
+                // is still forwarded: other members may replicate it.
+                let elsewhere = !self.replicates(&owner) && owner.key != self.node.public_key();
+                let verdict = if behind || changed || cosigned || elsewhere {
                     Verdict::Accept
                 } else {
                     Verdict::Ignore

@@ -34,6 +34,8 @@ struct State {
     entries_served: HashMap<PublicKey, usize>,
     /// Every request sent: (from, to, request).
     requests: Vec<(PublicKey, PublicKey, SyncRequest)>,
+    /// Every gossip message published: (author, message).
+    published: Vec<(PublicKey, GossipMessage)>,
     /// Every gossip verdict: (author, receiver, verdict).
     verdicts: Vec<(PublicKey, PublicKey, Verdict)>,
 }
@@ -121,6 +123,16 @@ impl Network {
             .iter()
             .filter(|(a, _, _)| a == author)
             .map(|(_, r, v)| (*r, *v))
+            .collect()
+    }
+
+    /// The gossip messages `author` published.
+    pub fn published_by(&self, author: &PublicKey) -> Vec<GossipMessage> {
+        lock(&self.state)
+            .published
+            .iter()
+            .filter(|(a, _)| a == author)
+            .map(|(_, m)| m.clone())
             .collect()
     }
 
@@ -229,6 +241,7 @@ impl Transport for NetTransport {
         let data = message
             .encode()
             .map_err(|e| TransportError::Invalid(e.to_string()))?;
+        lock(&self.net.state).published.push((self.me, message));
         self.net.gossip(self.me, data);
         Ok(())
     }

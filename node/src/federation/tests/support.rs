@@ -83,7 +83,16 @@ pub fn memory() -> Arc<dyn KvStore> {
     Arc::new(MemoryStore::new())
 }
 
+/// Opens (or reopens) a sled store. sled's background threads may hold
+/// the directory lock for a moment after the last handle is dropped, so a
+/// reopen retries for a while.
 pub fn sled(dir: &tempfile::TempDir) -> Arc<dyn KvStore> {
+    for _ in 0..50 {
+        if let Ok(store) = SledStore::open(dir.path()) {
+            return Arc::new(store);
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
     Arc::new(SledStore::open(dir.path()).unwrap())
 }
 

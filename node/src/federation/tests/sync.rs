@@ -4,7 +4,7 @@
 use super::net::{Fault, Network};
 use super::support::*;
 use crate::federation::FederationError;
-use pbnode_protocol::federation::{SyncRequest, SyncResponse};
+use pbnode_protocol::federation::{GossipMessage, ProcessEvent, SyncRequest, SyncResponse};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_checkpoint_reaches_every_peer_and_a_late_peer_syncs_from_replicas() {
@@ -58,6 +58,11 @@ async fn a_new_checkpoint_reaches_every_peer_and_a_late_peer_syncs_from_replicas
         })
         .await;
     }
+    // The owner announced the process.
+    assert!(net.published_by(&owner.node().public_key()).iter().any(|m| matches!(
+        m,
+        GossipMessage::Process { process, event: ProcessEvent::Opened, .. } if *process == id
+    )));
     // The replica serves exactly the owner's entries.
     let from_owner = owner.node().log_entries(&id, 0, 100).unwrap();
     let replica = peers[1].fed.handle_request(
