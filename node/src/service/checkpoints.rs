@@ -5,15 +5,22 @@
 //! [`Node::maybe_checkpoint`] on a timer). Checkpoints are stored by size,
 //! and one size is never signed with two roots: a stored checkpoint for a
 //! size is reused, and a different root for it is refused as an error.
+//!
+//! Witness cosignatures collected by the federation are merged into the
+//! stored note ([`Node::add_cosignatures`]), so that [`Node::latest_checkpoint`]
+//! and receipts carry them. As a witness, a node cosigns under the note key
+//! name `<slug>/witness` ([`Node::witness_key_name`]) with its node key
+//! (type 0x04, so its key id differs from its log key's).
 
 use super::records::{self, CheckpointRecord};
 use super::{Node, ProcessLog, ServiceError, lock};
 use crate::store::{Keyspace, WriteBatch};
 use pbnode_protocol::merkle::Digest;
 use pbnode_protocol::note::{
-    Checkpoint, SignatureType, SignedCheckpoint, SignerKey, VerifierKey, process_log_origin,
+    Checkpoint, SignatureType, SignedCheckpoint, SignerKey, VerifierKey, WitnessPolicy,
+    process_log_origin,
 };
-use pbnode_protocol::objects::ProcessId;
+use pbnode_protocol::objects::{ProcessDef, ProcessId};
 
 /// When to sign a checkpoint while a log grows: after `every_entries` new
 /// entries, or `every_seconds` after the last one if the log grew since
@@ -52,7 +59,7 @@ impl Node {
 
     /// The note key that signs a process's checkpoints: the node's key under
     /// the log origin as key name (tlog-checkpoint recommends it).
-    fn checkpoint_signer(&self, process: &ProcessId) -> Result<SignerKey, ServiceError> {
+    pub(crate) fn checkpoint_signer(&self, process: &ProcessId) -> Result<SignerKey, ServiceError> {
         SignerKey::from_seed(
             &self.log_origin(process)?,
             SignatureType::Ed25519,
@@ -64,6 +71,119 @@ impl Node {
     /// The verifier key of a process's checkpoints.
     pub fn log_verifier_key(&self, process: &ProcessId) -> Result<VerifierKey, ServiceError> {
         Ok(self.checkpoint_signer(process)?.verifier_key())
+    }
+
+    /// The note key name this node cosigns under as a witness:
+    /// `<slug>/witness`. A process that names this node as a witness in its
+    /// [`ProcessDef::witnesses`] uses this name.
+    pub fn witness_key_name(&self) -> String {
+        format!("{}/witness", self.identity.slug)
+    }
+
+    /// The witness (type 0x04 `cosignature/v1`) key of this node.
+    pub(crate) fn witness_signer(&self) -> Result<SignerKey, ServiceError> {
+        SignerKey::from_seed(
+            &self.witness_key_name(),
+            SignatureType::CosignatureV1,
+            &self.key.seed(),
+        )
+        .map_err(|e| ServiceError::Checkpoint(e.to_string()))
+    }
+
+    /// The verifier key of this node's cosignatures.
+    pub fn witness_verifier_key(&self) -> Result<VerifierKey, ServiceError> {
+        Ok(self.witness_signer()?.verifier_key())
+    }
+
+    /// The k-of-n witness policy of a process definition as note keys, or
+    /// `None` when it names no witness.
+    pub fn witness_policy(def: &ProcessDef) -> Result<Option<WitnessPolicy>, ServiceError> {
+        if def.witnesses.witnesses.is_empty() {
+            return Ok(None);
+        }
+        let keys = def
+            .witnesses
+            .witnesses
+            .iter()
+            .map(|w| {
+                VerifierKey::new(&w.name, SignatureType::CosignatureV1, *w.key.as_dalek())
+                    .map_err(|e| ServiceError::InvalidInput(format!("witness {}: {e}", w.name)))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let threshold = usize::try_from(def.witnesses.threshold)
+            .map_err(|_| ServiceError::InvalidInput("witness threshold".into()))?;
+        WitnessPolicy::new(keys, threshold)
+            .map(Some)
+            .map_err(|e| ServiceError::InvalidInput(format!("witness policy: {e}")))
+    }
+
+    /// Merges the signature lines of `cosigned` other than the log's own
+    /// (witness cosignatures, checked by the caller) into the stored
+    /// checkpoint of the same size and root. Returns the stored checkpoint
+    /// with every line it now carries.
+    pub fn add_cosignatures(
+        &self,
+        process: &ProcessId,
+        cosigned: &SignedCheckpoint,
+    ) -> Result<SignedCheckpoint, ServiceError> {
+        let log = self.process_log(process)?;
+        // Under the process lock: two witnesses answering at once must not
+        // overwrite each other's lines.
+        let _pl = lock(&log);
+        let size = cosigned.checkpoint().size;
+        let key = checkpoint_key(process, size);
+        let record =
+            records::get::<CheckpointRecord>(&*self.store, Keyspace::Checkpoints, &key)?
+                .ok_or_else(|| ServiceError::Checkpoint(format!("no checkpoint of size {size}")))?;
+        let mut stored = parse(&record.note)?;
+        if stored.body() != cosigned.body() {
+            return Err(ServiceError::Checkpoint(format!(
+                "the cosigned checkpoint of size {size} is not the one this node signed"
+            )));
+        }
+        let own = self.checkpoint_signer(process)?;
+        let mut changed = false;
+        for line in cosigned.signatures() {
+            let known = stored
+                .signatures()
+                .iter()
+                .any(|l| l.name == line.name && l.key_id == line.key_id);
+            if known || (line.name == own.name() && line.key_id == own.key_id()) {
+                continue;
+            }
+            stored
+                .add_signature(line.clone())
+                .map_err(|e| ServiceError::Checkpoint(e.to_string()))?;
+            changed = true;
+        }
+        if changed {
+            let mut batch = WriteBatch::default();
+            let updated = CheckpointRecord {
+                note: stored.to_text(),
+                at: record.at,
+            };
+            records::put(&mut batch, Keyspace::Checkpoints, &key, &updated)?;
+            self.write(batch)?;
+        }
+        Ok(stored)
+    }
+
+    /// Signs, without storing it, a checkpoint of the log's current size
+    /// with another root: an equivocation. Only the federation's test
+    /// switch (`allow_equivocation`) reaches it; an honest node never
+    /// calls it.
+    pub(crate) fn sign_forked_checkpoint(
+        &self,
+        process: &ProcessId,
+    ) -> Result<SignedCheckpoint, ServiceError> {
+        let log = self.process_log(process)?;
+        let pl = lock(&log);
+        let size = pl.log.size();
+        let root = pl.log.root(size)?;
+        let forked = *blake3::hash(&[b"fork".as_slice(), &root].concat()).as_bytes();
+        let checkpoint = Checkpoint::new(&self.log_origin(process)?, size, forked);
+        SignedCheckpoint::sign(checkpoint, &self.checkpoint_signer(process)?)
+            .map_err(|e| ServiceError::Checkpoint(e.to_string()))
     }
 
     /// Signs (or reuses) the checkpoint of the log's current size, and

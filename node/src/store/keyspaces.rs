@@ -33,11 +33,24 @@ pub enum Keyspace {
     /// Comments on proposals (not logged), by process id ‖ proposal id ‖
     /// sequence number (u64 BE).
     Comments,
+    /// Federation replicas of peer logs: the verified state of each, by
+    /// log origin (UTF-8).
+    Replicas,
+    /// What this node cosigned as a witness: the latest cosigned checkpoint
+    /// per log, by log origin (UTF-8).
+    Witnessed,
+    /// Equivocation proofs, by offender node key (32 bytes) ‖ proof hash.
+    Equivocations,
+    /// Where signed objects (process definitions, tallies, aggregates) of
+    /// replicated logs sit, by object id: log id ‖ leaf index (u64 BE).
+    Objects,
+    /// Federation settings: the latest signed manifest.
+    Federation,
 }
 
 impl Keyspace {
     /// Every keyspace.
-    pub const ALL: [Keyspace; 12] = [
+    pub const ALL: [Keyspace; 17] = [
         Keyspace::Meta,
         Keyspace::Processes,
         Keyspace::LogLeaves,
@@ -50,6 +63,11 @@ impl Keyspace {
         Keyspace::Openings,
         Keyspace::Receipts,
         Keyspace::Comments,
+        Keyspace::Replicas,
+        Keyspace::Witnessed,
+        Keyspace::Equivocations,
+        Keyspace::Objects,
+        Keyspace::Federation,
     ];
 
     /// The prefix byte on disk.
@@ -67,6 +85,11 @@ impl Keyspace {
             Keyspace::Openings => 0x09,
             Keyspace::Receipts => 0x0a,
             Keyspace::Comments => 0x0b,
+            Keyspace::Replicas => 0x0c,
+            Keyspace::Witnessed => 0x0d,
+            Keyspace::Equivocations => 0x0e,
+            Keyspace::Objects => 0x0f,
+            Keyspace::Federation => 0x10,
         }
     }
 
@@ -85,6 +108,11 @@ impl Keyspace {
             Keyspace::Openings => "openings",
             Keyspace::Receipts => "receipts",
             Keyspace::Comments => "comments",
+            Keyspace::Replicas => "replicas",
+            Keyspace::Witnessed => "witnessed",
+            Keyspace::Equivocations => "equivocations",
+            Keyspace::Objects => "objects",
+            Keyspace::Federation => "federation",
         }
     }
 }
