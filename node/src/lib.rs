@@ -7,6 +7,7 @@ pub mod config;
 pub mod federation;
 pub mod ingest;
 pub mod log;
+pub mod net;
 pub mod secrets;
 pub mod server;
 pub mod service;
