@@ -4,6 +4,7 @@ pub mod api;
 pub mod cli;
 pub mod client;
 pub mod config;
+pub mod federated;
 pub mod federation;
 pub mod ingest;
 pub mod log;

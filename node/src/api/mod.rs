@@ -14,6 +14,7 @@
 pub mod ballots;
 pub mod census;
 pub mod error;
+pub mod federation;
 pub mod health;
 pub mod implementation;
 pub mod limits;
@@ -72,6 +73,7 @@ pub const RESOURCES: &[Resource] = &[
     log::RESOURCE,
     results::RESOURCE,
     implementation::RESOURCE,
+    federation::RESOURCE,
 ];
 
 /// The route table of [`RESOURCES`].
@@ -114,6 +116,8 @@ pub struct ApiContext {
     pub node: Arc<Node>,
     /// The ballot writer (group commit).
     pub ingest: Ingest,
+    /// The federation, when the node is part of one.
+    pub federation: Option<federation::FederationApi>,
 }
 
 impl ApiContext {
@@ -132,6 +136,7 @@ impl ApiContext {
             table: Arc::new(route_table()),
             node,
             ingest,
+            federation: None,
         }
     }
 
