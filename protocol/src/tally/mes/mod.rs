@@ -29,6 +29,7 @@ mod comparison;
 mod core;
 mod exact;
 mod explanation;
+mod interval;
 mod iterated;
 mod run;
 
