@@ -25,6 +25,9 @@ pub(crate) enum StopPool {
     NoExhaustiveStop,
 }
 
+/// How many runs' worth of work proofs may cost beyond what they saved.
+const PROOF_ALLOWANCE: u128 = 4;
+
 /// The result of an iterated run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Iterated {
@@ -60,6 +63,9 @@ pub(crate) fn iterate(prep: &Prepared, tie: TieBreak, pool: StopPool) -> Iterate
             .unwrap_or(u128::MAX)
     });
     let buyable = prep.candidates.len() + prep.free.len();
+    // The winners, in order, of the last step known (run or proved).
+    let mut last_winners: Option<(u128, Vec<usize>)> = None;
+    let (mut proof_cost, mut runs_saved): (u128, u128) = (0, 0);
     let mut k: u128 = 0;
     loop {
         if bound.is_some_and(|b| k > b) {
@@ -87,19 +93,34 @@ pub(crate) fn iterate(prep: &Prepared, tie: TieBreak, pool: StopPool) -> Iterate
                 runs,
             };
         }
-        // Runs k+1 .. next-1 provably select what run k selected, so none
-        // of them stops the loop: go straight to `next`, with run `next - 1`
-        // (same selection) as the previous outcome.
+        // Proofs pay off only on long stretches of equal outcomes; many
+        // elections change their outcome at nearly every step, or repeat
+        // it too briefly for a proof. So a proof is attempted only after
+        // two consecutive runs agree, and only while the work it has cost
+        // (forced evaluations, each about one run) stays within a few runs
+        // of the work it has saved (runs skipped). Runs k+1 ..= last_same
+        // provably select what run k selected, so none of them would stop
+        // the loop.
         let winners = &out.selected[prep.free.len()..];
-        let cap = bound.unwrap_or(u128::MAX - 1);
-        let last_same = interval::last_same(prep, k, winners, cap);
-        let next = last_same + 1;
+        let repeated = last_winners
+            .as_ref()
+            .is_some_and(|(at, w)| *at + 1 == k && w.as_slice() == winners);
+        let last_same = if repeated && proof_cost <= runs_saved + PROOF_ALLOWANCE {
+            let (last, evals) =
+                interval::last_same(prep, k, winners, bound.unwrap_or(u128::MAX - 1));
+            proof_cost += evals;
+            runs_saved += last - k;
+            last
+        } else {
+            k
+        };
+        last_winners = Some((last_same, winners.to_vec()));
         previous = Iterated {
             selected: out.selected,
             step: Some(last_same),
             runs: u64::try_from(last_same + 1).unwrap_or(u64::MAX),
         };
-        k = next;
+        k = last_same + 1;
     }
 }
 
