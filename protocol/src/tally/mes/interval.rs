@@ -353,9 +353,17 @@ pub(crate) fn certify(
 /// step with exact checks only (cheap to fail, and most stretches of equal
 /// outcomes are short); if it holds, the shortcut proofs are set up and
 /// the stride doubles while proofs succeed, then halves at each failure (a
-/// proof over a shorter interval is easier). Also returns the number of
-/// forced evaluations made, each about the work of one MES run.
-pub(crate) fn last_same(prep: &Prepared, k0: u128, winners: &[usize], cap: u128) -> (u128, u128) {
+/// proof over a shorter interval is easier); the first stride after the
+/// first step is `first_stride` (≥ 1), e.g. guessed from the previous
+/// stretch. Also returns the number of forced evaluations made, each about
+/// the work of one MES run.
+pub(crate) fn last_same(
+    prep: &Prepared,
+    k0: u128,
+    winners: &[usize],
+    cap: u128,
+    first_stride: u128,
+) -> (u128, u128) {
     if k0 >= cap {
         return (k0, 0);
     }
@@ -375,7 +383,7 @@ pub(crate) fn last_same(prep: &Prepared, k0: u128, winners: &[usize], cap: u128)
     let Some((mut low, base)) = baseline(prep, lo, winners) else {
         return (lo, evals);
     };
-    let mut stride: u128 = 2;
+    let mut stride: u128 = first_stride.max(1);
     let mut growing = true;
     while lo < cap {
         let hi = lo.saturating_add(stride).min(cap);

@@ -66,6 +66,7 @@ pub(crate) fn iterate(prep: &Prepared, tie: TieBreak, pool: StopPool) -> Iterate
     // The winners, in order, of the last step known (run or proved).
     let mut last_winners: Option<(u128, Vec<usize>)> = None;
     let (mut proof_cost, mut runs_saved): (u128, u128) = (0, 0);
+    let mut stride_hint: u128 = 2;
     let mut k: u128 = 0;
     loop {
         if bound.is_some_and(|b| k > b) {
@@ -106,10 +107,13 @@ pub(crate) fn iterate(prep: &Prepared, tie: TieBreak, pool: StopPool) -> Iterate
             .as_ref()
             .is_some_and(|(at, w)| *at + 1 == k && w.as_slice() == winners);
         let last_same = if repeated && proof_cost <= runs_saved + PROOF_ALLOWANCE {
-            let (last, evals) =
-                interval::last_same(prep, k, winners, bound.unwrap_or(u128::MAX - 1));
+            let cap = bound.unwrap_or(u128::MAX - 1);
+            let (last, evals) = interval::last_same(prep, k, winners, cap, stride_hint);
             proof_cost += evals;
             runs_saved += last - k;
+            // Stretches tend to be of similar lengths: start the next
+            // search at half of this one.
+            stride_hint = ((last - k) / 2).max(2);
             last
         } else {
             k
