@@ -4,6 +4,10 @@
 #   scripts/bench-tally.sh                 # default cap 600 s per pabutools run
 #   BENCH_CAP=120 scripts/bench-tally.sh   # smaller cap (BENCH_OURS_CAP caps our side, default 3600 s)
 #   BENCH_RULES="mes_add1" BENCH_FILES="Poland_Wieliczka_2023_Green_Budget.pb" scripts/bench-tally.sh
+#   BENCH_PABU=0 scripts/bench-tally.sh   # do not run pabutools (some runs take
+#       hours): print its recorded time from scripts/bench/pabutools_recorded.tsv
+#       marked "rec", and check our outcome against expected.json (pabutools'
+#       outcomes) where it has one
 #
 # Installs pabutools 1.2.3 (+gmpy2) pinned in a venv under the build folder
 # (target/bench-venv), builds our runner in release, runs each rule on each
@@ -27,8 +31,9 @@ if [ ! -x /usr/bin/time ]; then
   sudo apt-get install -y time >/dev/null 2>&1 || apt-get install -y time >/dev/null
 fi
 
+PABU=${BENCH_PABU:-1}
 VENV=$TARGET/bench-venv
-if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import pabutools, importlib.metadata as m; assert m.version("pabutools") == "1.2.3"' 2>/dev/null; then
+if [ "$PABU" = 1 ] && [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import pabutools, importlib.metadata as m; assert m.version("pabutools") == "1.2.3"' 2>/dev/null; then
   echo "creating $VENV with pabutools==1.2.3" >&2
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install -q pabutools==1.2.3 gmpy2
@@ -63,6 +68,16 @@ run_timed() {
 }
 wall() { awk -F': ' '/Elapsed \(wall clock\)/{split($2,a,":"); s=0; for(i=1;i<=length(a);i++) s=s*60+a[i]; print s}' "$1"; }
 rss() { awk -F': ' '/Maximum resident set size/{printf "%.0f", $2/1024}' "$1"; }
+# recorded FILE RULE -> pabutools seconds from an earlier run, or nothing
+recorded() { awk -F'\t' -v f="$1" -v r="$2" '$1==f && $2==r {print $3}' "$ROOT/scripts/bench/pabutools_recorded.tsv"; }
+# expected_same OURS_JSON FILE RULE -> identical / DIFFERENT / "no reference"
+expected_same() {
+  python3 -c 'import json,sys
+ours=sorted(json.load(open(sys.argv[1]))["selected"])
+e=json.load(open(sys.argv[2]))["files"].get(sys.argv[3],{}).get("rules",{}).get(sys.argv[4],{})
+if e.get("status")!="ok": print("no reference ("+str(e.get("status"))+")")
+else: print("identical (expected.json)" if sorted(map(str,e["selected"]))==ours else "DIFFERENT (expected.json)")' "$1" "$DATA/expected.json" "$2" "$3"
+}
 selected() { python3 -c 'import json,sys; print(json.dumps(sorted(json.load(open(sys.argv[1]))["selected"])))' "$1"; }
 
 printf '%-40s %-9s %10s %8s %10s %8s %9s %s\n' file rule ours_s ours_MB pabu_s pabu_MB speedup outcome
@@ -79,6 +94,17 @@ for f in $FILES; do
       continue
     fi
     ow=$(wall "$p.ours.time"); om=$(rss "$p.ours.time")
+    if [ "$PABU" != 1 ]; then
+      same=$(expected_same "$p.ours.json" "$f" "$r")
+      rec=$(recorded "$f" "$r")
+      if [ -n "$rec" ]; then
+        ratio=$(python3 -c "print(f'{$rec/max($ow,0.001):.0f}x')")
+        printf '%-40s %-9s %10.2f %8s %10s %8s %9s %s\n' "${f:0:40}" "$r" "$ow" "$om" "rec:$rec" "-" "$ratio" "$same"
+      else
+        printf '%-40s %-9s %10.2f %8s %10s %8s %9s %s\n' "${f:0:40}" "$r" "$ow" "$om" "not run" "-" "-" "$same"
+      fi
+      continue
+    fi
     if run_timed "$p.pabu" "$CAP" "$VENV/bin/python" "$ROOT/scripts/bench/pabutools_run.py" "$r" "$DATA/$f"; then
       pw=$(wall "$p.pabu.time"); pm=$(rss "$p.pabu.time")
       if [ "$(selected "$p.ours.json")" = "$(selected "$p.pabu.json")" ]; then same=identical; else same=DIFFERENT; fi

@@ -27,6 +27,11 @@ pub(crate) struct Prepared {
     pub supporters: Vec<Vec<(u32, u128)>>,
     /// Per project: sum of weight × satisfaction units over its supporters.
     pub total_sat: Vec<u128>,
+    /// Per project: the number of voters supporting it.
+    pub supporter_weight: Vec<u128>,
+    /// Per group: the projects its ballot supports (the transpose of
+    /// `supporters`), to update per-project sums when a group pays.
+    pub group_projects: Vec<Vec<u32>>,
     /// True for approval ballots: every supporter's satisfaction is the
     /// project's cost (`Cost_Sat`), stored as one unit, and the ratio that
     /// pabutools compares is the per-voter price divided by the cost.
@@ -79,6 +84,14 @@ impl Prepared {
             .iter()
             .map(|sup| sup.iter().map(|&(g, s)| weight[g as usize] * s).sum())
             .collect();
+        let supporter_weight: Vec<u128> = supporters
+            .iter()
+            .map(|sup| sup.iter().map(|&(g, _)| weight[g as usize]).sum())
+            .collect();
+        let group_projects: Vec<Vec<u32>> = ballots
+            .iter()
+            .map(|sats| sats.iter().map(|&(p, _)| p).collect())
+            .collect();
         let cost: Vec<Q> = election
             .projects
             .iter()
@@ -130,6 +143,8 @@ impl Prepared {
             weight,
             supporters,
             total_sat,
+            supporter_weight,
+            group_projects,
             cost_sat,
             ordinal: election.vote_type == VoteType::Ordinal,
             candidates,

@@ -1,9 +1,12 @@
 //! The iterated variants: MES rerun with the per-voter budget raised by one
 //! currency unit per run (`mes_add1`, `mes_exh`, and the add1 part of
-//! `mes_add1_comparison`). Runs are independent; each one is a full
-//! [`run::run`], which is cheap enough that thousands of runs take seconds.
+//! `mes_add1_comparison`). Each run made is a full [`run::run`]; after it,
+//! [`horizon::stable_steps`] proves how many of the following runs would
+//! select the same projects, and those are skipped: their outcome is
+//! known, so the stop tests give the same answers as running them.
 
 use super::core::Prepared;
+use super::interval;
 use super::run;
 use crate::tally::TieBreak;
 use num_integer::Integer;
@@ -22,15 +25,18 @@ pub(crate) enum StopPool {
     NoExhaustiveStop,
 }
 
+/// How many runs' worth of work proofs may cost beyond what they saved.
+const PROOF_ALLOWANCE: u128 = 4;
+
 /// The result of an iterated run.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Iterated {
     /// The returned selection.
     pub selected: Vec<usize>,
     /// The run that produced it: per-voter budget `budget / ballots + step`
     /// (`None`: no run did).
     pub step: Option<u128>,
-    /// Number of MES runs made.
+    /// Number of MES runs pabutools makes (skipped ones included).
     pub runs: u64,
 }
 
@@ -49,6 +55,93 @@ pub(crate) fn iterate(prep: &Prepared, tie: TieBreak, pool: StopPool) -> Iterate
         runs: 0,
     };
     // exhaustion_by_budget_increase loops while budget + k·n <= budget·(n+1).
+    let bound: Option<u128> = (pool == StopPool::AllProjects).then(|| {
+        let b = prep.budget.to_big();
+        b.numer()
+            .div_floor(b.denom())
+            .to_u128()
+            .unwrap_or(u128::MAX)
+    });
+    let buyable = prep.candidates.len() + prep.free.len();
+    // The winners, in order, of the last step known (run or proved).
+    let mut last_winners: Option<(u128, Vec<usize>)> = None;
+    let (mut proof_cost, mut runs_saved): (u128, u128) = (0, 0);
+    let mut stride_hint: u128 = 2;
+    let mut k: u128 = 0;
+    loop {
+        if bound.is_some_and(|b| k > b) {
+            return previous;
+        }
+        let out = run::run(prep, k, tie, false);
+        // Run k is pabutools' (k + 1)-th: skipped runs count too.
+        let runs = u64::try_from(k + 1).unwrap_or(u64::MAX);
+        if prep.total_cost(&out.selected) > prep.budget {
+            previous.runs = runs;
+            return previous;
+        }
+        let exhaustive = match pool {
+            StopPool::Candidates => prep.is_exhaustive(&out.selected, &prep.candidates),
+            StopPool::AllProjects => prep.is_exhaustive(&out.selected, &all),
+            StopPool::NoExhaustiveStop => false,
+        };
+        // Once every buyable project is bought, more budget cannot buy more:
+        // stop rather than loop up to `floor(budget)` times (only reachable
+        // when everything supported fits the budget; see `mes_exh` docs).
+        if exhaustive || out.selected.len() == buyable {
+            return Iterated {
+                selected: out.selected,
+                step: Some(k),
+                runs,
+            };
+        }
+        // Proofs pay off only on long stretches of equal outcomes; many
+        // elections change their outcome at nearly every step, or repeat
+        // it too briefly for a proof. So a proof is attempted only after
+        // two consecutive runs agree, and only while the work it has cost
+        // (forced evaluations, each about one run) stays within a few runs
+        // of the work it has saved (runs skipped). Runs k+1 ..= last_same
+        // provably select what run k selected, so none of them would stop
+        // the loop.
+        let winners = &out.selected[prep.free.len()..];
+        let repeated = last_winners
+            .as_ref()
+            .is_some_and(|(at, w)| *at + 1 == k && w.as_slice() == winners);
+        let last_same = if repeated && proof_cost <= runs_saved + PROOF_ALLOWANCE {
+            let cap = bound.unwrap_or(u128::MAX - 1);
+            let (last, evals) = interval::last_same(prep, k, winners, cap, stride_hint);
+            proof_cost += evals;
+            runs_saved += last - k;
+            // Stretches tend to be of similar lengths: start the next
+            // search at half of this one.
+            stride_hint = ((last - k) / 2).max(2);
+            last
+        } else {
+            k
+        };
+        last_winners = Some((last_same, winners.to_vec()));
+        previous = Iterated {
+            selected: out.selected,
+            step: Some(last_same),
+            runs: u64::try_from(last_same + 1).unwrap_or(u64::MAX),
+        };
+        k = last_same + 1;
+    }
+}
+
+/// The loop without skipping: every run made, one unit apart. The reference
+/// that [`iterate`] must agree with exactly.
+#[cfg(test)]
+pub(crate) fn iterate_by_one(prep: &Prepared, tie: TieBreak, pool: StopPool) -> Iterated {
+    let all: Vec<usize> = (0..prep.cost.len()).collect();
+    let mut previous = Iterated {
+        selected: if pool == StopPool::AllProjects {
+            Vec::new()
+        } else {
+            prep.free.clone()
+        },
+        step: None,
+        runs: 0,
+    };
     let bound: Option<u128> = (pool == StopPool::AllProjects).then(|| {
         let b = prep.budget.to_big();
         b.numer()
@@ -78,9 +171,6 @@ pub(crate) fn iterate(prep: &Prepared, tie: TieBreak, pool: StopPool) -> Iterate
             step: Some(k),
             runs,
         };
-        // Once every buyable project is bought, more budget cannot buy more:
-        // stop rather than loop up to `floor(budget)` times (only reachable
-        // when everything supported fits the budget; see `mes_exh` docs).
         if exhaustive || current.selected.len() == buyable {
             return current;
         }

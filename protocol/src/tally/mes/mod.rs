@@ -29,6 +29,7 @@ mod comparison;
 mod core;
 mod exact;
 mod explanation;
+mod interval;
 mod iterated;
 mod run;
 
@@ -68,6 +69,11 @@ pub fn mes(election: &Election, tie: TieBreak) -> Result<Outcome, TallyError> {
 /// free projects only). The explanation records the number of runs (the
 /// over-budget one included, as in `expected.json`'s `mes_runs`) and the
 /// per-voter budget of the returned run.
+///
+/// Runs that provably select exactly what the previous run selected are
+/// not made (their stop tests would answer the same); the proof is exact
+/// (monotonicity of MES in the per-voter budget, see `interval.rs`), so the
+/// result, the run count and the returned run are those of stepping by one.
 pub fn mes_add1(election: &Election, tie: TieBreak) -> Result<Outcome, TallyError> {
     let prep = Prepared::new(election)?;
     Ok(add1_outcome(Rule::MesAdd1, &prep, tie))

@@ -446,6 +446,55 @@ proptest! {
     }
 
     #[test]
+    fn skipping_runs_gives_exactly_what_stepping_by_one_gives(
+        e in arb_election(),
+        reverse in any::<bool>(),
+    ) {
+        let tie = if reverse { TieBreak::LargestId } else { TieBreak::SmallestId };
+        let prep = core::Prepared::new(&e).unwrap();
+        prop_assume!(prep.num_ballots > 0);
+        for pool in [
+            iterated::StopPool::Candidates,
+            iterated::StopPool::AllProjects,
+            iterated::StopPool::NoExhaustiveStop,
+        ] {
+            let fast = iterated::iterate(&prep, tie, pool);
+            let slow = iterated::iterate_by_one(&prep, tie, pool);
+            prop_assert_eq!(fast, slow, "{:?}", pool);
+        }
+    }
+
+    #[test]
+    fn runs_inside_a_proven_interval_select_the_same_projects(
+        e in arb_election(),
+        k in 0u128..300,
+        len in 1u128..200,
+    ) {
+        let prep = core::Prepared::new(&e).unwrap();
+        prop_assume!(prep.num_ballots > 0);
+        let tie = TieBreak::SmallestId;
+        let first = run::run(&prep, k, tie, false).selected;
+        let winners = &first[prep.free.len()..];
+        let Some((low, base)) = interval::baseline(&prep, k, winners) else {
+            return Ok(());
+        };
+        // With the shortcut proofs over the whole interval, and with exact
+        // checks only over its first step.
+        let proved = [
+            (len, interval::certify(&prep, Some(&base), &low, k + len, winners).is_some()),
+            (1, interval::certify(&prep, None, &low, k + 1, winners).is_some()),
+        ];
+        for (len, ok) in proved {
+            if ok {
+                for j in 1..=len {
+                    let later = run::run(&prep, k + j, tie, false).selected;
+                    prop_assert_eq!(&later, &first, "run {} inside [{}, {}]", k + j, k, k + len);
+                }
+            }
+        }
+    }
+
+    #[test]
     fn add1_spends_at_least_what_mes_spends(e in arb_election()) {
         let plain = mes(&e, TieBreak::SmallestId).unwrap();
         let add1 = mes_add1(&e, TieBreak::SmallestId).unwrap();

@@ -1,0 +1,407 @@
+//! Proving that every per-voter budget in an interval gives the same MES
+//! outcome, from the two ends alone.
+//!
+//! Fix the winners `W` of a run, in order, and evaluate "MES forced to buy
+//! `W`" at a per-voter budget `t`: each winner at the price its supporters
+//! would pay (the unique `u` with `Σ min(budget, u × sat) = cost`), each
+//! supporter paying `min(budget, u × sat)`. By induction over the rounds,
+//! more initial money means every budget is at least as large and every
+//! winner's price at most as large: budgets rise with `t`, prices fall
+//! (`u` falls when budgets rise; `budget − min(budget, u × sat)` rises when
+//! the budget rises and `u` falls).
+//!
+//! So for `t0 ≤ t ≤ t1`, if the real run at `t` bought the first `r − 1`
+//! winners of `W`, a remaining project `p` can beat or tie winner `w_r` only
+//! if its supporters can pay it at `w_r`'s ratio; what they can pay at that
+//! ratio is at most `Σ weight × min(budget at t1, w_r's ratio at t0 × sat)`
+//! (budgets at most those at `t1`, ratio at most the one at `t0`). If that
+//! is below `p`'s cost for every remaining `p`, `w_r` is the strict winner
+//! at every such `t`; and if after the last round the budgets at `t1` cannot
+//! pay for any remaining project, no `t` buys more. Then every run in
+//! `[t0, t1]` buys exactly `W`. All of it is exact integer arithmetic.
+
+use super::core::Prepared;
+use num_bigint::BigUint;
+use num_integer::Integer;
+use num_traits::{One, Zero};
+
+/// A winner's price per satisfaction unit in one forced evaluation, as the
+/// money amount `num / (den × d0)`.
+#[derive(Debug, Clone)]
+pub(crate) struct Price {
+    num: BigUint,
+    den: BigUint,
+}
+
+/// The prices of the winners, round by round, at one per-voter budget.
+pub(crate) type Prices = Vec<Price>;
+
+/// A winner's price before it is paid.
+struct Quote {
+    price: Price,
+    /// Cost minus what the poor pay, × `d0 × scale`.
+    rest: BigUint,
+    /// Satisfaction units of the supporters paying the full price.
+    denom: u128,
+    /// Per supporter (index into the list): pays everything it has.
+    poor: Vec<bool>,
+}
+
+/// Budgets of one forced evaluation, × `d0 × scale`.
+struct Forced<'a> {
+    prep: &'a Prepared,
+    budget: Vec<BigUint>,
+    /// Per project, the total budget of its supporters (× `d0 × scale`).
+    tot: Vec<BigUint>,
+    scale: BigUint,
+}
+
+impl<'a> Forced<'a> {
+    fn at(prep: &'a Prepared, k: u128) -> Forced<'a> {
+        let start = &prep.base_scaled + &prep.d0 * BigUint::from(k);
+        Forced {
+            prep,
+            tot: prep.supporter_weight.iter().map(|&n| &start * n).collect(),
+            budget: vec![start; prep.weight.len()],
+            scale: BigUint::one(),
+        }
+    }
+
+    /// Buys `w` at the price its supporters can pay; `None` if they cannot.
+    fn buy(&mut self, w: usize) -> Option<Price> {
+        let quote = self.quote(w)?;
+        Some(self.pay(w, quote))
+    }
+
+    /// `w`'s price and which supporters pay all they have (the fixed
+    /// point of [`super::run`]'s `unit_price`); `None` if they cannot pay.
+    fn quote(&self, w: usize) -> Option<Quote> {
+        let prep = self.prep;
+        let sup = &prep.supporters[w];
+        let cost = &prep.cost_scaled[w] * &self.scale;
+        let mut poor = vec![false; sup.len()];
+        let mut paid = BigUint::zero();
+        let mut denom = prep.total_sat[w];
+        let rest = loop {
+            if denom == 0 || paid >= cost {
+                return None;
+            }
+            let rest = &cost - &paid;
+            let mut newly_paid = BigUint::zero();
+            let mut newly_units = 0u128;
+            for (i, &(g, s)) in sup.iter().enumerate() {
+                let b = &self.budget[g as usize];
+                if !poor[i] && b * denom < &rest * s {
+                    poor[i] = true;
+                    newly_paid += b * prep.weight[g as usize];
+                    newly_units += prep.weight[g as usize] * s;
+                }
+            }
+            if newly_units == 0 {
+                break rest;
+            }
+            paid += newly_paid;
+            denom -= newly_units;
+        };
+        Some(Quote {
+            price: Price {
+                num: rest.clone(),
+                den: &self.scale * denom,
+            },
+            rest,
+            denom,
+            poor,
+        })
+    }
+
+    /// Charges `w`'s supporters as quoted.
+    fn pay(&mut self, w: usize, quote: Quote) -> Price {
+        let prep = self.prep;
+        let sup = &prep.supporters[w];
+        let Quote {
+            price,
+            rest,
+            denom,
+            poor,
+        } = quote;
+        // Make the unit price a whole number of budget units.
+        let g = rest.gcd(&BigUint::from(denom));
+        let factor = BigUint::from(denom) / &g;
+        let unit = &rest / &g;
+        if !factor.is_one() {
+            self.scale *= &factor;
+            for b in self.budget.iter_mut().filter(|b| !b.is_zero()) {
+                *b *= &factor;
+            }
+            for t in self.tot.iter_mut().filter(|t| !t.is_zero()) {
+                *t *= &factor;
+            }
+        }
+        for (i, &(g, s)) in sup.iter().enumerate() {
+            let b = &mut self.budget[g as usize];
+            let paid = if poor[i] {
+                std::mem::take(b)
+            } else {
+                let due = &unit * s;
+                *b -= &due;
+                due
+            };
+            let paid = paid * prep.weight[g as usize];
+            for &q in &prep.group_projects[g as usize] {
+                self.tot[q as usize] -= &paid;
+            }
+        }
+        price
+    }
+
+    /// What the supporters of `p` could pay at the unit price `u × m_num /
+    /// m_den` (money `u = price.num / (price.den × d0)`), and `p`'s cost,
+    /// both in units of `1 / (d0 × scale × price.den × m_den)`; `None` when
+    /// even everyone paying the full price falls short of the cost.
+    fn reach(
+        &self,
+        p: usize,
+        price: &Price,
+        m_num: &BigUint,
+        m_den: &BigUint,
+    ) -> Option<(BigUint, BigUint)> {
+        let prep = self.prep;
+        // Amounts in units of 1 / (d0 × scale × price.den × m_den).
+        let cost = &prep.cost_scaled[p] * &self.scale * &price.den * m_den;
+        let unit = &price.num * m_num;
+        // Cheap: at most the full price for everyone.
+        if &unit * prep.total_sat[p] * &self.scale < cost {
+            return None;
+        }
+        let b_scale = &price.den * m_den;
+        let unit_scaled = &unit * &self.scale;
+        // A supporter pays its whole budget b when b × b_scale < unit_scaled
+        // × s, i.e. b < ceil(unit_scaled × s / b_scale): one comparison
+        // per supporter against a threshold computed once per distinct s.
+        let mut thresholds: Vec<(u128, BigUint)> = Vec::new();
+        let mut poor_sum = BigUint::zero();
+        let mut rich_units: u128 = 0;
+        for &(g, s) in &prep.supporters[p] {
+            let b = &self.budget[g as usize];
+            let w = prep.weight[g as usize];
+            if b.is_zero() {
+                continue;
+            }
+            let t = match thresholds.iter().position(|(ts, _)| *ts == s) {
+                Some(i) => &thresholds[i].1,
+                None => {
+                    thresholds.push((s, (&unit_scaled * s).div_ceil(&b_scale)));
+                    &thresholds[thresholds.len() - 1].1
+                }
+            };
+            if b < t {
+                if w == 1 {
+                    poor_sum += b;
+                } else {
+                    poor_sum += b * w;
+                }
+            } else {
+                rich_units += w * s;
+            }
+        }
+        Some((poor_sum * b_scale + unit_scaled * rich_units, cost))
+    }
+
+    /// Whether `p` would beat or tie winner `w` whose price is `price`.
+    fn could_beat(&self, p: usize, w: usize, price: &Price) -> bool {
+        self.reach_against(p, w, price)
+            .is_some_and(|(reach, cost)| reach >= cost)
+    }
+
+    /// [`Forced::reach`] at `w`'s ratio: for `Cost_Sat` ratios are per unit
+    /// of cost, so `p`'s unit price is `w`'s price × cost_p / cost_w.
+    fn reach_against(&self, p: usize, w: usize, price: &Price) -> Option<(BigUint, BigUint)> {
+        let prep = self.prep;
+        if prep.cost_sat {
+            self.reach(p, price, &prep.cost_scaled[p], &prep.cost_scaled[w])
+        } else {
+            let one = BigUint::one();
+            self.reach(p, price, &one, &one)
+        }
+    }
+
+    /// The unit `d0 × scale × price.den × m_den` of [`Forced::reach`], over `d0`.
+    fn reach_unit(&self, w: usize, price: &Price) -> BigUint {
+        let m_den = if self.prep.cost_sat {
+            self.prep.cost_scaled[w].clone()
+        } else {
+            BigUint::one()
+        };
+        &self.scale * &price.den * m_den
+    }
+}
+
+/// A shortcut proof for one (round, project) pair, set up at the start `s`
+/// of a stretch of runs: what `p`'s supporters can pay at the winner's
+/// ratio at `t ≥ s` is at most what they could pay at `s` (exactly
+/// computed) plus how much their budgets grew since (each `min(budget, x)`
+/// grows by at most its budget's growth). So it is enough that their total
+/// budget at `t1` stays below `limit = cost − reach(s) + total(s)`, money
+/// `num / (d0 × unit)`: one comparison instead of a pass over supporters.
+struct Limit {
+    project: usize,
+    num: BigUint,
+    unit: BigUint,
+}
+
+/// Per round, the pairs that need checking (the others cannot compete at
+/// any `t ≥ s`: even all supporters paying the winner's ratio at `s` in
+/// full falls short).
+pub(crate) struct Baseline {
+    rounds: Vec<Vec<Limit>>,
+}
+
+/// The prices at `k0` and the shortcut proofs of every pair, or `None` if
+/// some project already ties a winner at `k0`.
+pub(crate) fn baseline(prep: &Prepared, k0: u128, winners: &[usize]) -> Option<(Prices, Baseline)> {
+    let mut f = Forced::at(prep, k0);
+    let mut remaining = remaining_at_start(prep);
+    let mut prices = Vec::with_capacity(winners.len());
+    let mut rounds = Vec::with_capacity(winners.len());
+    for &w in winners {
+        remaining[w] = false;
+        let quote = f.quote(w)?;
+        let price = &quote.price;
+        let mut limits = Vec::new();
+        for p in (0..remaining.len()).filter(|&p| remaining[p]) {
+            let Some((reach, cost)) = f.reach_against(p, w, price) else {
+                continue;
+            };
+            if reach >= cost {
+                return None;
+            }
+            let unit = f.reach_unit(w, price);
+            let num = cost - reach + &f.tot[p] * (&unit / &f.scale);
+            limits.push(Limit {
+                project: p,
+                num,
+                unit,
+            });
+        }
+        rounds.push(limits);
+        prices.push(f.pay(w, quote));
+    }
+    Some((prices, Baseline { rounds }))
+}
+
+fn remaining_at_start(prep: &Prepared) -> Vec<bool> {
+    let mut remaining = vec![false; prep.cost.len()];
+    for &p in &prep.candidates {
+        remaining[p] = true;
+    }
+    remaining
+}
+
+/// If every run with per-voter budget between `budget / ballots + k0` and
+/// `budget / ballots + k1` (`k0 ≤ k1`) provably buys exactly `winners` in
+/// this order, the winners' prices at `k1`; `low` are their prices at `k0`
+/// and `base`, if any, the shortcut proofs set up at some start `≤ k0`
+/// (without them every pair gets the exact check).
+pub(crate) fn certify(
+    prep: &Prepared,
+    base: Option<&Baseline>,
+    low: &Prices,
+    k1: u128,
+    winners: &[usize],
+) -> Option<Prices> {
+    let mut high = Forced::at(prep, k1);
+    let mut remaining = remaining_at_start(prep);
+    let mut prices = Vec::with_capacity(winners.len());
+    for (r, (&w, low_price)) in winners.iter().zip(low).enumerate() {
+        remaining[w] = false;
+        match base.and_then(|b| b.rounds.get(r)) {
+            Some(limits) => {
+                for limit in limits {
+                    let p = limit.project;
+                    if &high.tot[p] * &limit.unit < &limit.num * &high.scale {
+                        continue;
+                    }
+                    if high.could_beat(p, w, low_price) {
+                        return None;
+                    }
+                }
+            }
+            None => {
+                for p in (0..remaining.len()).filter(|&p| remaining[p]) {
+                    // Supporters who cannot pay p at all cannot beat w.
+                    if high.tot[p] < &prep.cost_scaled[p] * &high.scale {
+                        continue;
+                    }
+                    if high.could_beat(p, w, low_price) {
+                        return None;
+                    }
+                }
+            }
+        }
+        prices.push(high.buy(w)?);
+    }
+    for p in (0..remaining.len()).filter(|&p| remaining[p]) {
+        if high.tot[p] >= &prep.cost_scaled[p] * &high.scale {
+            return None;
+        }
+    }
+    Some(prices)
+}
+
+/// The last step `k ≥ k0` up to which every run provably buys `winners`
+/// (the outcome of run `k0`), never past `cap`. A first proof covers one
+/// step with exact checks only (cheap to fail, and most stretches of equal
+/// outcomes are short); if it holds, the shortcut proofs are set up and
+/// the stride doubles while proofs succeed, then halves at each failure (a
+/// proof over a shorter interval is easier); the first stride after the
+/// first step is `first_stride` (≥ 1), e.g. guessed from the previous
+/// stretch. Also returns the number of forced evaluations made, each about
+/// the work of one MES run.
+pub(crate) fn last_same(
+    prep: &Prepared,
+    k0: u128,
+    winners: &[usize],
+    cap: u128,
+    first_stride: u128,
+) -> (u128, u128) {
+    if k0 >= cap {
+        return (k0, 0);
+    }
+    let mut f = Forced::at(prep, k0);
+    let Some(at_k0) = winners
+        .iter()
+        .map(|&w| f.buy(w))
+        .collect::<Option<Prices>>()
+    else {
+        return (k0, 1);
+    };
+    if certify(prep, None, &at_k0, k0 + 1, winners).is_none() {
+        return (k0, 2);
+    }
+    let mut lo = k0 + 1;
+    let mut evals: u128 = 3;
+    let Some((mut low, base)) = baseline(prep, lo, winners) else {
+        return (lo, evals);
+    };
+    let mut stride: u128 = first_stride.max(1);
+    let mut growing = true;
+    while lo < cap {
+        let hi = lo.saturating_add(stride).min(cap);
+        evals += 1;
+        match certify(prep, Some(&base), &low, hi, winners) {
+            Some(prices) => {
+                lo = hi;
+                low = prices;
+                if growing {
+                    stride = stride.saturating_mul(2);
+                }
+            }
+            None if stride == 1 => break,
+            None => {
+                stride /= 2;
+                growing = false;
+            }
+        }
+    }
+    (lo, evals)
+}
