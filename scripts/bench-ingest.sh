@@ -6,11 +6,13 @@
 #   - registers VOTERS voters over HTTP (not timed);
 #   - signs MEASURE ballots client-side BEFORE timing;
 #   - measures the single-core strict Ed25519 verification rate here;
-#   - sends the MEASURE ballots from CLIENTS keep-alive connections and
-#     prints durable ballots/s (201 = flushed to disk), the raw rate and the
-#     ratio (target >= 50%);
+#   - sends the MEASURE ballots from CLIENTS keep-alive connections (a lean
+#     raw HTTP/1.1 client) and prints durable ballots/s (201 = flushed to
+#     disk), the raw rate, the ratio (target >= 50%) and the CPU that node
+#     and client used;
 #   - keeps casting (re-casts) until the node holds BALLOTS ballots,
-#     printing the node's RSS every RSS_EVERY ballots and the slope.
+#     printing the node's RSS every RSS_EVERY ballots and the slope;
+#   - prints the node's peak RSS (VmHWM).
 #
 # Usage: scripts/bench-ingest.sh
 #        BALLOTS=1000000 VOTERS=20000 CLIENTS=64 scripts/bench-ingest.sh
@@ -59,4 +61,5 @@ done
 echo "node $url (pid $node_pid); VOTERS=$VOTERS MEASURE=$MEASURE BALLOTS=$BALLOTS CLIENTS=$CLIENTS"
 BENCH_URL="$url" BENCH_PID="$node_pid" BENCH_TOKEN_FILE="$work/node/admin-token" \
     "$bin/bench_ingest"
+echo "node peak RSS (VmHWM): $(awk '/^VmHWM/ {print $2, $3}' "/proc/$node_pid/status")"
 echo "store on disk: $(du -sh "$work/node/store" | cut -f1)"

@@ -7,6 +7,7 @@ use super::{ApiContext, ApiError, Resource};
 use crate::service::BallotSubmission;
 use pbnode_protocol::ballot::{BallotCommitment, BallotOpening};
 use pbnode_protocol::crypto::Signed;
+use pbnode_protocol::objects::ProcessId;
 use serde::Deserialize;
 use serde_json::json;
 use warp::filters::BoxedFilter;
@@ -90,21 +91,23 @@ struct CastBody {
 }
 
 async fn cast(process: String, ctx: ApiContext, body: CastBody) -> Result<Response, Rejection> {
-    let id = ctx.blocking(move |node| resolve(node, &process)).await?;
+    // An id goes straight to the writer, which refuses an unknown process
+    // once per batch; only a slug needs a lookup (a blocking store read).
+    let id = match process.parse::<ProcessId>() {
+        Ok(id) => id,
+        Err(_) => ctx.blocking(move |node| resolve(node, &process)).await?,
+    };
     let submission = BallotSubmission {
         process: id,
         signed: body.commitment,
         opening: body.opening,
     };
-    // The writer answers once the batch holding this ballot is flushed.
-    let cast = ctx
-        .ingest
-        .cast(submission.clone())
-        .await
-        .map_err(ApiError::from)?;
-    let receipt = ctx
-        .blocking(move |node| node.cast_receipt(&submission, &cast))
-        .await?;
+    // The writer answers once the batch holding this ballot is flushed,
+    // with the receipt built against the checkpoint it signed for the batch.
+    let cast = ctx.ingest.cast(submission).await.map_err(ApiError::from)?;
+    let receipt = cast
+        .receipt
+        .ok_or_else(|| ApiError::internal("the ballot writer answered without a receipt"))?;
     Ok(created(&receipt))
 }
 

@@ -7,12 +7,14 @@
 
 use super::routes::{Access, Body, RouteSpec};
 use super::{ApiContext, Resource};
+use crate::ingest::Ingest;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::{Metric, Registry};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use warp::reply::Response;
 use warp::{Filter, Reply};
@@ -46,6 +48,9 @@ fn duration_histogram() -> Histogram {
 #[derive(Debug)]
 pub struct Metrics {
     registry: Mutex<Registry>,
+    /// Whether a ballot writer's counters are registered (once only: a
+    /// second copy would repeat every family in the text).
+    ingest_registered: AtomicBool,
     requests: Family<RequestLabels, Counter>,
     durations: Family<RouteLabels, Histogram, fn() -> Histogram>,
 }
@@ -76,6 +81,7 @@ impl Metrics {
         );
         Metrics {
             registry: Mutex::new(registry),
+            ingest_registered: AtomicBool::new(false),
             requests,
             durations,
         }
@@ -85,6 +91,14 @@ impl Metrics {
     /// updating it updates what `/metrics` shows.
     pub fn register(&self, name: &str, help: &str, metric: impl Metric) {
         self.lock().register(name, help, metric);
+    }
+
+    /// Adds the ballot writer's counters (batches, batch sizes, commit and
+    /// flush times), once.
+    pub fn register_ingest(&self, ingest: &Ingest) {
+        if !self.ingest_registered.swap(true, Ordering::SeqCst) {
+            ingest.register_metrics(self);
+        }
     }
 
     /// Records one answered request.
@@ -129,6 +143,7 @@ const ROUTES: &[RouteSpec] = &[RouteSpec {
 }];
 
 fn filter(ctx: &ApiContext) -> warp::filters::BoxedFilter<(Response,)> {
+    ctx.metrics.register_ingest(&ctx.ingest);
     let metrics = ctx.metrics.clone();
     warp::path!("metrics")
         .and(warp::get())

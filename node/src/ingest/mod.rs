@@ -3,14 +3,21 @@
 //! Handlers send ballots over a channel to one writer task. The writer takes
 //! everything pending (up to `max_batch`), checks the voter signatures on
 //! every core, then checks and appends the whole batch on a blocking thread
-//! (one atomic store write, ONE flush), and only then answers each request
-//! with its receipt data. The signature check of the next batch overlaps the
+//! (one atomic store write, ONE flush), signs one checkpoint over the grown
+//! log, and only then answers each request with its full receipt (inclusion
+//! proof against that checkpoint), so a handler needs no store access of its
+//! own. The signature check of the next batch overlaps the
 //! write of the previous one. So an acknowledged ballot is on disk, and ballots
 //! of one credential are serialised by the single writer.
 
+use crate::api::Metrics;
 use crate::service::{BallotSubmission, CastReceipt, Node, ServiceError, strict_signatures};
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
@@ -32,13 +39,37 @@ impl Default for IngestConfig {
     }
 }
 
-/// Counters of the writer, for metrics.
-#[derive(Debug, Default)]
+/// Counters of the writer, for `/metrics` (see [`Ingest::register_metrics`])
+/// and for tests ([`IngestStats::snapshot`]).
+#[derive(Debug)]
 pub struct IngestStats {
-    batches: AtomicU64,
-    ballots: AtomicU64,
-    accepted: AtomicU64,
+    batches: Counter,
+    ballots: Counter,
+    accepted: Counter,
     largest_batch: AtomicU64,
+    largest_batch_gauge: Gauge,
+    batch_size: Histogram,
+    verify_seconds: Histogram,
+    commit_seconds: Histogram,
+    write_seconds: Histogram,
+}
+
+impl Default for IngestStats {
+    fn default() -> Self {
+        IngestStats {
+            batches: Counter::default(),
+            ballots: Counter::default(),
+            accepted: Counter::default(),
+            largest_batch: AtomicU64::new(0),
+            largest_batch_gauge: Gauge::default(),
+            // 1 .. 1024 ballots, doubling.
+            batch_size: Histogram::new(exponential_buckets(1.0, 2.0, 11)),
+            // 50 us .. ~0.8 s, doubling: a flush is milliseconds.
+            verify_seconds: Histogram::new(exponential_buckets(0.000_05, 2.0, 15)),
+            commit_seconds: Histogram::new(exponential_buckets(0.000_05, 2.0, 15)),
+            write_seconds: Histogram::new(exponential_buckets(0.000_05, 2.0, 15)),
+        }
+    }
 }
 
 /// A reading of [`IngestStats`].
@@ -58,18 +89,26 @@ impl IngestStats {
     /// The current counts.
     pub fn snapshot(&self) -> IngestSnapshot {
         IngestSnapshot {
-            batches: self.batches.load(Ordering::Relaxed),
-            ballots: self.ballots.load(Ordering::Relaxed),
-            accepted: self.accepted.load(Ordering::Relaxed),
+            batches: self.batches.get(),
+            ballots: self.ballots.get(),
+            accepted: self.accepted.get(),
             largest_batch: self.largest_batch.load(Ordering::Relaxed),
         }
     }
 
-    fn record(&self, size: usize, accepted: usize) {
-        self.batches.fetch_add(1, Ordering::Relaxed);
-        self.ballots.fetch_add(size as u64, Ordering::Relaxed);
-        self.accepted.fetch_add(accepted as u64, Ordering::Relaxed);
-        self.largest_batch.fetch_max(size as u64, Ordering::Relaxed);
+    fn record(&self, size: usize, accepted: usize, commit: Duration, write: Duration) {
+        self.batches.inc();
+        self.ballots.inc_by(size as u64);
+        self.accepted.inc_by(accepted as u64);
+        let largest = self
+            .largest_batch
+            .fetch_max(size as u64, Ordering::Relaxed)
+            .max(size as u64);
+        self.largest_batch_gauge
+            .set(i64::try_from(largest).unwrap_or(i64::MAX));
+        self.batch_size.observe(size as f64);
+        self.commit_seconds.observe(commit.as_secs_f64());
+        self.write_seconds.observe(write.as_secs_f64());
     }
 }
 
@@ -101,6 +140,54 @@ impl Ingest {
         self.stats.snapshot()
     }
 
+    /// Adds the writer's counters to `metrics` (names get the `pbnode_`
+    /// prefix): batches, ballots received and accepted, the largest batch,
+    /// and histograms of batch sizes, signature-check time, commit time
+    /// (store apply + flush) and whole write-stage time per batch.
+    pub fn register_metrics(&self, metrics: &Metrics) {
+        let s = &self.stats;
+        metrics.register(
+            "ingest_batches",
+            "Ballot batches written (one flush each)",
+            s.batches.clone(),
+        );
+        metrics.register(
+            "ingest_ballots",
+            "Ballots received by the writer",
+            s.ballots.clone(),
+        );
+        metrics.register(
+            "ingest_accepted",
+            "Ballots accepted and durable",
+            s.accepted.clone(),
+        );
+        metrics.register(
+            "ingest_largest_batch",
+            "The largest batch written so far, in ballots",
+            s.largest_batch_gauge.clone(),
+        );
+        metrics.register(
+            "ingest_batch_size",
+            "Ballots per written batch",
+            s.batch_size.clone(),
+        );
+        metrics.register(
+            "ingest_verify_seconds",
+            "Time to check a batch's voter signatures (strict, on every core)",
+            s.verify_seconds.clone(),
+        );
+        metrics.register(
+            "ingest_commit_seconds",
+            "Time to apply a batch to the store and flush it",
+            s.commit_seconds.clone(),
+        );
+        metrics.register(
+            "ingest_write_seconds",
+            "Time of a batch's whole write stage: checks, commit, checkpoint, receipts",
+            s.write_seconds.clone(),
+        );
+    }
+
     /// Casts a ballot; resolves once it is durable (or refused).
     pub async fn cast(&self, submission: BallotSubmission) -> Result<CastReceipt, ServiceError> {
         let (reply, answer) = oneshot::channel();
@@ -127,8 +214,13 @@ async fn run(
     while receiver.recv_many(&mut pending, max_batch).await > 0 {
         let (submissions, replies): (Vec<_>, Vec<_>) =
             pending.drain(..).map(|r| (r.submission, r.reply)).unzip();
+        let verify_stats = stats.clone();
         let checked = tokio::task::spawn_blocking(move || {
+            let started = Instant::now();
             let signatures = strict_signatures(&submissions);
+            verify_stats
+                .verify_seconds
+                .observe(started.elapsed().as_secs_f64());
             (submissions, signatures)
         })
         .await;
@@ -143,9 +235,14 @@ async fn run(
         }
         let (writer, stats) = (node.clone(), stats.clone());
         writing = Some(tokio::task::spawn_blocking(move || {
-            let results = writer.cast_signature_checked(submissions, &signatures);
-            stats.record(results.len(), results.iter().filter(|r| r.is_ok()).count());
-            for (reply, result) in replies.into_iter().zip(results) {
+            let started = Instant::now();
+            let size = submissions.len();
+            let written = writer.cast_signature_checked(submissions, &signatures, true);
+            let accepted = written.results.iter().filter(|r| r.is_ok()).count();
+            // Counted before answering, so a caller that got its answer
+            // sees its batch in the counts.
+            stats.record(size, accepted, written.commit_time, started.elapsed());
+            for (reply, result) in replies.into_iter().zip(written.results) {
                 // A caller that went away no longer needs its answer; its
                 // ballot is durable all the same.
                 let _ = reply.send(result);

@@ -4,6 +4,7 @@
 use super::credentials::credential_key;
 use super::records::{self, BallotRecord, CredentialDistrict, LatestBallot, ProposalRecord};
 use super::{Node, ProcessLog, ServiceError, lock};
+use crate::log::{LogError, PersistentLog};
 use crate::store::{Keyspace, StoreError, WriteBatch};
 use pbnode_protocol::ballot::{
     BallotCommitment, BallotContext, BallotError, BallotOpening, ProjectInfo,
@@ -12,11 +13,14 @@ use pbnode_protocol::crypto::Signed;
 use pbnode_protocol::encoding;
 use pbnode_protocol::ids::Digest;
 use pbnode_protocol::ids::Id;
+use pbnode_protocol::merkle::{Blake3Hasher, Digest as MerkleDigest, HashStore, inclusion_proof};
 use pbnode_protocol::note::SignedCheckpoint;
 use pbnode_protocol::objects::{LogEntry, Phase, ProcessDef, ProcessId, ProposalId};
 use pbnode_protocol::receipt::Receipt;
 use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::time::{Duration, Instant};
 
 /// A ballot as a voter sends it: the commitment they signed with their
 /// voter key, and its opening (ballot and nonce) that the node keeps until close.
@@ -41,6 +45,65 @@ pub struct CastReceipt {
     pub leaf_index: u64,
     /// The commitment this ballot supersedes, for a re-cast.
     pub supersedes: Option<Id<BallotCommitment>>,
+    /// The voter's full receipt: the commitment and opening, an inclusion
+    /// proof and the checkpoint signed for the batch that held the ballot.
+    /// Built by the writer ([`crate::ingest::Ingest`]) only: a direct
+    /// [`Node::cast_ballots`] signs no checkpoint (fetch the receipt with
+    /// [`Node::receipt`]), so checkpoints there follow the policy alone.
+    pub receipt: Option<Receipt>,
+}
+
+/// What the writer gets back from one batch.
+#[derive(Debug)]
+pub(crate) struct WrittenBatch {
+    /// One answer per submission, in order.
+    pub(crate) results: Vec<Result<CastReceipt, ServiceError>>,
+    /// Time spent applying the batch to the store and flushing it.
+    pub(crate) commit_time: Duration,
+}
+
+/// A ballot accepted into a batch, before its receipt exists.
+struct Accepted {
+    commitment: Id<BallotCommitment>,
+    leaf: u64,
+    supersedes: Option<Id<BallotCommitment>>,
+    signed: Signed<BallotCommitment>,
+    opening: BallotOpening,
+}
+
+/// Reads a log's subtree hashes through a cache: the inclusion proofs of
+/// one batch's (consecutive) leaves share most of their nodes, so a batch
+/// of `n` proofs reads about `2n` hashes from the store instead of
+/// `n log(size)`.
+struct CachedHashes<'a> {
+    log: &'a PersistentLog,
+    cache: RefCell<HashMap<(u32, u64), MerkleDigest>>,
+}
+
+impl<'a> CachedHashes<'a> {
+    fn new(log: &'a PersistentLog) -> Self {
+        CachedHashes {
+            log,
+            cache: RefCell::new(HashMap::new()),
+        }
+    }
+}
+
+impl HashStore for CachedHashes<'_> {
+    type Error = LogError;
+
+    fn leaf_count(&self) -> u64 {
+        self.log.leaf_count()
+    }
+
+    fn subtree_hash(&self, level: u32, index: u64) -> Result<MerkleDigest, LogError> {
+        if let Some(hash) = self.cache.borrow().get(&(level, index)) {
+            return Ok(*hash);
+        }
+        let hash = self.log.subtree_hash(level, index)?;
+        self.cache.borrow_mut().insert((level, index), hash);
+        Ok(hash)
+    }
 }
 
 /// A receipt as the node hands it out later ([`Node::receipt`]): the
@@ -175,34 +238,37 @@ impl Node {
         submissions: Vec<BallotSubmission>,
     ) -> Vec<Result<CastReceipt, ServiceError>> {
         let signatures = strict_signatures(&submissions);
-        self.cast_signature_checked(submissions, &signatures)
+        self.cast_signature_checked(submissions, &signatures, false)
+            .results
     }
 
     /// [`Node::cast_ballots`] after [`strict_signatures`] gave `signatures`
     /// (one flag per submission), so the writer can check the next batch's
-    /// signatures while this one is written.
+    /// signatures while this one is written. With `receipts`, each accepted
+    /// ballot's answer carries its full receipt (see [`CastReceipt::receipt`]).
     pub(crate) fn cast_signature_checked(
         &self,
         submissions: Vec<BallotSubmission>,
         signatures: &[bool],
-    ) -> Vec<Result<CastReceipt, ServiceError>> {
+        receipts: bool,
+    ) -> WrittenBatch {
         let mut results: Vec<Option<Result<CastReceipt, ServiceError>>> =
             submissions.iter().map(|_| None).collect();
-        for (i, s) in submissions.iter().enumerate() {
+        let mut by_process: BTreeMap<ProcessId, Vec<(usize, BallotSubmission)>> = BTreeMap::new();
+        for (i, s) in submissions.into_iter().enumerate() {
             let valid = signatures.get(i).copied().unwrap_or(false)
                 && s.signed.signer == s.signed.value.voter;
-            if !valid {
+            if valid {
+                by_process.entry(s.process).or_default().push((i, s));
+            } else {
                 results[i] = Some(Err(ServiceError::InvalidSignature));
             }
         }
-        let mut by_process: BTreeMap<ProcessId, Vec<usize>> = BTreeMap::new();
-        for (i, s) in submissions.iter().enumerate() {
-            if results[i].is_none() {
-                by_process.entry(s.process).or_default().push(i);
-            }
-        }
-        for (process, indices) in by_process {
-            match self.cast_for_process(&process, &submissions, &indices) {
+        let mut commit_time = Duration::ZERO;
+        for (process, part) in by_process {
+            let indices: Vec<usize> = part.iter().map(|(i, _)| *i).collect();
+            let part = part.into_iter().map(|(_, s)| s).collect();
+            match self.cast_for_process(&process, part, receipts, &mut commit_time) {
                 Ok(answers) => {
                     for (i, answer) in indices.into_iter().zip(answers) {
                         results[i] = Some(answer);
@@ -215,10 +281,13 @@ impl Node {
                 }
             }
         }
-        results
-            .into_iter()
-            .map(|r| r.unwrap_or(Err(ServiceError::IngestStopped)))
-            .collect()
+        WrittenBatch {
+            results: results
+                .into_iter()
+                .map(|r| r.unwrap_or(Err(ServiceError::IngestStopped)))
+                .collect(),
+            commit_time,
+        }
     }
 
     /// One ballot, with its own flush (tests, tools). The runtime path is
@@ -229,28 +298,36 @@ impl Node {
             .unwrap_or(Err(ServiceError::IngestStopped))
     }
 
-    /// Checks and appends the ballots `indices` of one process. The outer
-    /// error fails them all (process unknown, not voting, storage failure).
+    /// Checks and appends the ballots of one process; with `receipts`, then
+    /// signs ONE checkpoint over the grown log and builds every accepted
+    /// ballot's receipt against it. The outer error fails them all (process
+    /// unknown, not voting, storage failure). `commit_time` grows by the
+    /// time spent applying and flushing.
     fn cast_for_process(
         &self,
         process: &ProcessId,
-        submissions: &[BallotSubmission],
-        indices: &[usize],
+        submissions: Vec<BallotSubmission>,
+        receipts: bool,
+        commit_time: &mut Duration,
     ) -> Result<Vec<Result<CastReceipt, ServiceError>>, ServiceError> {
+        // An id nobody created is refused before a log is opened (and
+        // cached) for it.
+        self.record_by_id(process)?;
         let log = self.process_log(process)?;
         let mut pl = lock(&log);
         let record = self.record_in_phase(process, &[Phase::Voting])?;
         let context = self.voting_context(process, &mut pl, record.def)?;
-        let mut answers = Vec::with_capacity(indices.len());
+        let mut answers: Vec<Result<Accepted, ServiceError>> =
+            Vec::with_capacity(submissions.len());
         let mut entries = Vec::new();
         let mut batch = WriteBatch::default();
         let mut seen = HashSet::new();
         let mut latest_in_batch: HashMap<[u8; 32], Id<BallotCommitment>> = HashMap::new();
         let first_leaf = pl.log.size();
-        for &i in indices {
-            let s = &submissions[i];
+        let now = self.now();
+        for s in submissions {
             let checked = self
-                .check_ballot(process, &context, s)
+                .check_ballot(process, &context, &s)
                 .and_then(|commitment| {
                     if !seen.insert(commitment)
                         || self
@@ -283,8 +360,8 @@ impl Node {
             let leaf = first_leaf + entries.len() as u64;
             let ballot = BallotRecord {
                 leaf,
-                at: self.now(),
-                opening: s.opening.clone(),
+                at: now,
+                opening: s.opening,
             };
             records::put_binary(
                 &mut batch,
@@ -300,17 +377,63 @@ impl Node {
             )?;
             latest_in_batch.insert(voter, commitment);
             entries.push(LogEntry::BallotCommitted(s.signed.clone()));
-            answers.push(Ok(CastReceipt {
-                process: *process,
+            answers.push(Ok(Accepted {
                 commitment,
-                leaf_index: leaf,
+                leaf,
                 supersedes,
+                signed: s.signed,
+                opening: ballot.opening,
             }));
         }
         if !entries.is_empty() {
+            let started = Instant::now();
             self.append(&mut pl, &entries, batch)?;
+            *commit_time += started.elapsed();
         }
-        Ok(answers)
+        // One checkpoint for the whole batch, signed now that its leaves are
+        // durable; its record is made durable by the next flush (a lost one
+        // is signed again with the same root: see `sign_checkpoint_with`).
+        // A batch that added nothing reuses the stored checkpoint of the size.
+        let checkpoint = match receipts {
+            true => Some(self.sign_checkpoint_with(process, &mut pl, false)?),
+            false => None,
+        };
+        let hashes = CachedHashes::new(&pl.log);
+        answers
+            .into_iter()
+            .map(|answer| {
+                let a = match answer {
+                    Ok(accepted) => accepted,
+                    Err(refused) => return Ok(Err(refused)),
+                };
+                let receipt = checkpoint
+                    .as_ref()
+                    .map(|checkpoint| {
+                        let size = checkpoint.checkpoint().size;
+                        let inclusion_proof =
+                            inclusion_proof(&Blake3Hasher, &hashes, a.leaf, size)?
+                                .into_iter()
+                                .map(Digest)
+                                .collect();
+                        Ok::<_, ServiceError>(Receipt {
+                            process: *process,
+                            commitment: a.signed,
+                            opening: a.opening,
+                            leaf_index: a.leaf,
+                            inclusion_proof,
+                            checkpoint: checkpoint.clone(),
+                        })
+                    })
+                    .transpose()?;
+                Ok(Ok(CastReceipt {
+                    process: *process,
+                    commitment: a.commitment,
+                    leaf_index: a.leaf,
+                    supersedes: a.supersedes,
+                    receipt,
+                }))
+            })
+            .collect()
     }
 
     /// Everything about one ballot except duplicates: its process, the
@@ -404,11 +527,15 @@ impl Node {
         commitment: &Id<BallotCommitment>,
     ) -> Result<ReceiptView, ServiceError> {
         let ballot = self.ballot_record(process, commitment)?;
-        let log = self.process_log(process)?;
-        let mut pl = lock(&log);
         let (_, record) = self.record_by_id(process)?;
         let closed = matches!(record.phase(), Some(Phase::Closed | Phase::Implementation));
-        let checkpoint = match self.latest_checkpoint_record(process)? {
+        // Read before taking the log's lock, which the writer holds while
+        // it flushes: the writer signs a checkpoint over every batch, so the
+        // latest one nearly always covers the ballot already.
+        let latest = self.latest_checkpoint_record(process)?;
+        let log = self.process_log(process)?;
+        let mut pl = lock(&log);
+        let checkpoint = match latest {
             Some((size, cp)) if size > ballot.leaf => cp.note,
             _ => self
                 .sign_checkpoint_with(process, &mut pl, false)?

@@ -13,6 +13,10 @@ use std::collections::HashSet;
 pub enum CensusRowProblem {
     /// The row does not have exactly two fields.
     WrongFieldCount(usize),
+    /// A quoted field is not closed before the end of the file.
+    UnterminatedQuote,
+    /// Text follows a quoted field's closing quote (`"a"b`).
+    TextAfterQuote,
     /// The voter reference is empty.
     EmptyRef,
     /// The voter reference holds a quote or control character (it would
@@ -49,12 +53,83 @@ const HEADERS: &[&str] = &[
     "ref,district",
 ];
 
-fn unquote(field: &str) -> &str {
-    let field = field.trim();
-    field
-        .strip_prefix('"')
-        .and_then(|f| f.strip_suffix('"'))
-        .unwrap_or(field)
+/// One CSV record: the line it starts on (1 = first) and its fields, or
+/// why it could not be read.
+#[derive(Debug, PartialEq, Eq)]
+struct CsvRecord {
+    line: usize,
+    fields: Result<Vec<String>, CensusRowProblem>,
+}
+
+/// Splits `text` into CSV records by RFC 4180: fields separated by commas,
+/// records by CRLF or LF; a field in double quotes may hold commas, line
+/// breaks and doubled quotes (`""` for `"`). Leniencies that spreadsheets
+/// need: spaces around a field (outside its quotes) are dropped, and the
+/// last record may lack its line break.
+fn csv_records(text: &str) -> Vec<CsvRecord> {
+    let mut records = Vec::new();
+    let mut chars = text.chars().peekable();
+    let mut line = 1;
+    while chars.peek().is_some() {
+        let start = line;
+        let mut fields = Vec::new();
+        let mut problem = None;
+        loop {
+            while chars.next_if(|c| *c == ' ' || *c == '\t').is_some() {}
+            let mut field = String::new();
+            if chars.next_if_eq(&'"').is_some() {
+                loop {
+                    match chars.next() {
+                        None => {
+                            problem.get_or_insert(CensusRowProblem::UnterminatedQuote);
+                            break;
+                        }
+                        Some('"') if chars.next_if_eq(&'"').is_none() => break,
+                        Some(c) => {
+                            line += usize::from(c == '\n');
+                            field.push(c);
+                        }
+                    }
+                }
+                while chars.next_if(|c| *c == ' ' || *c == '\t').is_some() {}
+                if chars.next_if(|c| !matches!(c, ',' | '\r' | '\n')).is_some() {
+                    problem.get_or_insert(CensusRowProblem::TextAfterQuote);
+                    while chars.next_if(|c| !matches!(c, ',' | '\r' | '\n')).is_some() {}
+                }
+            } else {
+                while let Some(c) = chars.next_if(|c| !matches!(c, ',' | '\r' | '\n')) {
+                    field.push(c);
+                }
+                field.truncate(field.trim_end().len());
+            }
+            fields.push(field);
+            match chars.next() {
+                Some(',') => continue,
+                Some('\r') => {
+                    chars.next_if_eq(&'\n');
+                    line += 1;
+                }
+                Some(_) => line += 1,
+                None => {}
+            }
+            break;
+        }
+        records.push(CsvRecord {
+            line: start,
+            fields: problem.map_or(Ok(fields), Err),
+        });
+    }
+    records
+}
+
+/// A field for a CSV file this node writes: quoted (RFC 4180) when it holds
+/// a comma, a quote or a line break, as it is when read back.
+pub(crate) fn csv_field(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.contains([',', '"', '\r', '\n']) {
+        format!("\"{}\"", value.replace('"', "\"\"")).into()
+    } else {
+        value.into()
+    }
 }
 
 pub(crate) fn census_key(process: &ProcessId, voter_ref: &str) -> Vec<u8> {
@@ -63,11 +138,11 @@ pub(crate) fn census_key(process: &ProcessId, voter_ref: &str) -> Vec<u8> {
 
 impl Node {
     /// Imports census rows `voter_ref,district` (an optional header line
-    /// `voter_ref,district` first). Fields are split at commas and may be
-    /// wrapped in double quotes; a field holding a comma is not supported
-    /// (such a row is reported as a wrong field count). Good rows are added in one atomic write;
-    /// each bad row is reported with its line number and reason. Allowed
-    /// before close.
+    /// `voter_ref,district` first), read as RFC 4180 CSV: a field in double
+    /// quotes may hold commas (`"Smith, Anna",north`). A voter reference
+    /// may not hold a quote or control character. Good rows are added in
+    /// one atomic write; each bad row is reported with the line it starts
+    /// on and the reason. Allowed before close.
     pub fn import_census(
         &self,
         process: &ProcessId,
@@ -80,17 +155,22 @@ impl Node {
         let mut report = CensusImport::default();
         let mut seen = HashSet::new();
         let mut batch = WriteBatch::default();
-        for (n, line) in csv.lines().enumerate() {
-            let row = n + 1;
-            let line = line.trim_end_matches('\r');
-            if line.trim().is_empty()
-                || (n == 0 && HEADERS.contains(&line.trim().to_lowercase().as_str()))
-            {
+        for (n, csv_record) in csv_records(csv).into_iter().enumerate() {
+            let row = csv_record.line;
+            let fields = match csv_record.fields {
+                Ok(fields) => fields,
+                Err(problem) => {
+                    report.errors.push(CensusRowError { row, problem });
+                    continue;
+                }
+            };
+            let blank = matches!(fields.as_slice(), [only] if only.is_empty());
+            if blank || (n == 0 && HEADERS.contains(&fields.join(",").to_lowercase().as_str())) {
                 continue;
             }
-            let fields: Vec<&str> = line.split(',').map(unquote).collect();
             let problem = match fields.as_slice() {
                 [voter_ref, district] => {
+                    let (voter_ref, district) = (voter_ref.as_str(), district.as_str());
                     if voter_ref.is_empty() {
                         Some(CensusRowProblem::EmptyRef)
                     } else if voter_ref.chars().any(|c| c == '"' || c.is_control()) {
@@ -135,5 +215,64 @@ impl Node {
             .store
             .scan_prefix(Keyspace::Census, process.as_bytes(), usize::MAX)?
             .len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(text: &str) -> Vec<(usize, Result<Vec<String>, CensusRowProblem>)> {
+        csv_records(text)
+            .into_iter()
+            .map(|r| (r.line, r.fields))
+            .collect()
+    }
+
+    fn ok(line: usize, values: &[&str]) -> (usize, Result<Vec<String>, CensusRowProblem>) {
+        (line, Ok(values.iter().map(|v| v.to_string()).collect()))
+    }
+
+    #[test]
+    fn quoted_fields_hold_commas_quotes_and_line_breaks() {
+        let text =
+            "\"Smith, Anna\",north\r\n\"say \"\"hi\"\"\",south\n\"two\nlines\",west\nlast,east";
+        assert_eq!(
+            fields(text),
+            [
+                ok(1, &["Smith, Anna", "north"]),
+                ok(2, &["say \"hi\"", "south"]),
+                ok(3, &["two\nlines", "west"]),
+                ok(5, &["last", "east"]),
+            ]
+        );
+    }
+
+    #[test]
+    fn spaces_around_fields_are_dropped_and_empty_fields_kept() {
+        assert_eq!(
+            fields(" a1 , \"north\" \n,\n\n"),
+            [ok(1, &["a1", "north"]), ok(2, &["", ""]), ok(3, &[""])]
+        );
+    }
+
+    #[test]
+    fn broken_quoting_is_reported_on_the_record_and_the_next_record_still_reads() {
+        assert_eq!(
+            fields("\"a\"b,north\nc,south\n\"open,west\nd,east"),
+            [
+                (1, Err(CensusRowProblem::TextAfterQuote)),
+                ok(2, &["c", "south"]),
+                (3, Err(CensusRowProblem::UnterminatedQuote)),
+            ]
+        );
+    }
+
+    #[test]
+    fn written_fields_read_back_unchanged() {
+        for value in ["plain", "Smith, Anna", "say \"hi\"", "two\r\nlines", ""] {
+            let line = format!("{},x\n", csv_field(value));
+            assert_eq!(fields(&line), [ok(1, &[value, "x"])], "{value:?}");
+        }
     }
 }

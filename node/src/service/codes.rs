@@ -1,6 +1,6 @@
 //! One-time voting codes: 128 random bits, shown once, stored hashed.
 
-use super::census::census_key;
+use super::census::{census_key, csv_field};
 use super::records::{self, CensusRecord, CodeRecord};
 use super::{Node, ServiceError, lock};
 use crate::store::{Keyspace, WriteBatch};
@@ -76,8 +76,9 @@ impl Node {
                 &row,
             )?;
             csv.push_str(&format!(
-                "{voter_ref},{},{}\n",
-                row.district,
+                "{},{},{}\n",
+                csv_field(&voter_ref),
+                csv_field(&row.district),
                 format_code(&code)
             ));
         }

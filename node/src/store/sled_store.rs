@@ -6,6 +6,12 @@ use std::path::Path;
 /// The sled tree that holds every keyspace (see the `store` module docs).
 const TREE: &str = "pbnode";
 
+/// sled's page cache bound. Its default, 1 GiB, kept every page written
+/// (each ballot's leaf, subtree hashes and records) in memory: RSS grew by
+/// kilobytes per ballot. The hot path reads recent log nodes and small
+/// per-credential records, which stay cached within this bound.
+const CACHE_BYTES: u64 = 64 * 1024 * 1024;
+
 /// A [`KvStore`] on sled.
 #[derive(Debug, Clone)]
 pub struct SledStore {
@@ -23,7 +29,10 @@ fn full_key(space: Keyspace, key: &[u8]) -> Vec<u8> {
 impl SledStore {
     /// Opens (or creates) the store in directory `path`.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        let db = sled::Config::new().path(path).open()?;
+        let db = sled::Config::new()
+            .path(path)
+            .cache_capacity(CACHE_BYTES)
+            .open()?;
         let tree = db.open_tree(TREE)?;
         Ok(SledStore { db, tree })
     }

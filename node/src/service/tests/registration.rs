@@ -31,6 +31,28 @@ fn census_import_reports_each_bad_row_and_keeps_the_good_ones() {
 }
 
 #[test]
+fn census_import_reads_quoted_fields_with_commas_and_exports_them_quoted() {
+    let (node, _clock) = node_on(memory(), CheckpointPolicy::default());
+    node.create_process(def("budget")).unwrap();
+    let id = node.open_process("budget").unwrap().id.unwrap();
+    let csv = "voter_ref,district\r\n\"Smith, Anna\",north\r\n\"Nowak, Jan\",\"south\"\r\n\
+               \"x\"\"y\",north\r\n\"open,south\r\n";
+    let report = node.import_census(&id, csv).unwrap();
+    assert_eq!(report.imported, 2);
+    let row = |row, problem| CensusRowError { row, problem };
+    assert_eq!(
+        report.errors,
+        [
+            row(4, CensusRowProblem::BadCharacter),
+            row(5, CensusRowProblem::UnterminatedQuote),
+        ]
+    );
+    let exported = node.issue_codes(&id).unwrap();
+    assert!(exported.contains("\n\"Smith, Anna\",north,"), "{exported}");
+    assert!(exported.contains("\n\"Nowak, Jan\",south,"), "{exported}");
+}
+
+#[test]
 fn a_code_registers_one_key_once_and_the_log_never_names_the_voter() {
     let (node, _clock) = node_on(memory(), CheckpointPolicy::default());
     node.create_process(def("budget")).unwrap();

@@ -20,8 +20,14 @@ async fn concurrent_ballots_are_written_in_shared_batches() {
             tokio::spawn(async move { ingest.cast(b).await })
         })
         .collect();
+    let key = node.log_verifier_key(&v.id).unwrap();
     for task in tasks {
-        task.await.unwrap().unwrap();
+        let cast = task.await.unwrap().unwrap();
+        // The writer hands out the full receipt, against the checkpoint it
+        // signed for the batch.
+        let receipt = cast.receipt.expect("the writer builds receipts");
+        receipt.verify(&key, None).unwrap();
+        assert_eq!(receipt.leaf_index, cast.leaf_index);
     }
     let stats = ingest.stats();
     assert_eq!((stats.ballots, stats.accepted), (100, 100));
@@ -29,6 +35,25 @@ async fn concurrent_ballots_are_written_in_shared_batches() {
         stats.batches <= 10,
         "100 concurrent ballots took {} flushes",
         stats.batches
+    );
+    // The same counts at /metrics.
+    let metrics = crate::api::Metrics::new();
+    metrics.register_ingest(&ingest);
+    metrics.register_ingest(&ingest);
+    let text = metrics.encode().unwrap();
+    let batches = format!("pbnode_ingest_batches_total {}\n", stats.batches);
+    assert_eq!(text.matches(&batches).count(), 1, "{text}");
+    assert!(
+        text.contains("pbnode_ingest_accepted_total 100\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("pbnode_ingest_batch_size_sum 100.0\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("pbnode_ingest_commit_seconds_count"),
+        "{text}"
     );
     drop(ingest);
     writer.await.unwrap();

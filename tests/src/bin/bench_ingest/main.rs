@@ -7,8 +7,9 @@
 //! 3. measures this machine's single-core strict Ed25519 verification rate
 //!    on those very commitments (the node checks each one the same way);
 //! 4. sends the `MEASURE` ballots over HTTP from `CLIENTS` keep-alive
-//!    connections and reports durable (acknowledged, 201) ballots per second
-//!    and the ratio to the raw verification rate;
+//!    connections (a lean client, [`raw_http`], whose CPU share is reported)
+//!    and reports durable (acknowledged, 201) ballots per second and the
+//!    ratio to the raw verification rate;
 //! 5. keeps casting (re-casts, signed on the fly) until the node holds
 //!    `BALLOTS` ballots, reading the node's RSS (`/proc/PID/status`) every
 //!    `RSS_EVERY` ballots, and prints the per-ballot slope.
@@ -16,8 +17,9 @@
 //! Environment: `BENCH_URL`, `BENCH_PID`, `BENCH_TOKEN_FILE` (set by the
 //! script), and `VOTERS`, `MEASURE`, `BALLOTS`, `CLIENTS`, `RSS_EVERY`.
 
+mod raw_http;
+
 use pbnode_tests::client::Client;
-use pbnode_tests::crash_support::{CastOutcome, agent, post_ballot_body, try_cast};
 use pbnode_tests::voter::SealedBallot;
 use pbnode_tests::voting_setup::VotingProcess;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -77,24 +79,30 @@ fn ballot(process: &VotingProcess, k: u64) -> SealedBallot {
     voter.approve(process.id, district, &[project])
 }
 
-/// Sends every body of `bodies` (serialised beforehand) from `clients`
-/// threads; returns the count acknowledged (201: durable). Any other
-/// answer is a failed benchmark.
-fn send_all(url: &str, process: &VotingProcess, bodies: &[Vec<u8>], clients: usize) -> u64 {
+/// Sends every request of `requests` (built beforehand) from `clients`
+/// threads, one keep-alive connection each; returns the count acknowledged
+/// (201: durable). Any other answer is a failed benchmark.
+fn send_all(authority: &str, requests: &[Vec<u8>], clients: usize) -> u64 {
     let next = AtomicUsize::new(0);
     let acknowledged = AtomicU64::new(0);
     std::thread::scope(|scope| {
         for _ in 0..clients {
             scope.spawn(|| {
-                let agent = agent();
+                let mut connection = raw_http::Connection::open(authority)
+                    .unwrap_or_else(|e| panic!("connecting to {authority}: {e}"));
                 loop {
                     let k = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(body) = bodies.get(k) else { break };
-                    match post_ballot_body(&agent, url, &process.id, body) {
+                    let Some(request) = requests.get(k) else {
+                        break;
+                    };
+                    match connection.send(request) {
                         Ok((201, _)) => {
                             acknowledged.fetch_add(1, Ordering::Relaxed);
                         }
-                        other => panic!("ballot {k}: {other:?}"),
+                        Ok((status, body)) => {
+                            panic!("ballot {k}: {status} {}", String::from_utf8_lossy(&body))
+                        }
+                        Err(e) => panic!("ballot {k}: {e}"),
                     }
                 }
             });
@@ -157,20 +165,22 @@ fn main() {
     }
     let raw_rate = ballots.len() as f64 / verify.elapsed().as_secs_f64();
 
-    let bodies: Vec<Vec<u8>> = ballots
+    let authority = raw_http::authority(&url).to_owned();
+    let path = format!("/api/v1/processes/{}/ballots", process.id);
+    let requests: Vec<Vec<u8>> = ballots
         .iter()
-        .map(|b| b.body().to_string().into_bytes())
+        .map(|b| raw_http::post(&authority, &path, b.body().to_string().as_bytes()))
         .collect();
     drop(ballots);
     let (rss_before, _) = memory_kib(&pid);
     let (node_cpu, own_cpu) = (cpu_seconds(&pid), cpu_seconds("self"));
     let timed = Instant::now();
-    let acknowledged = send_all(&url, &process, &bodies, clients);
+    let acknowledged = send_all(&authority, &requests, clients);
     let elapsed = timed.elapsed().as_secs_f64();
     let node_cpu = cpu_seconds(&pid) - node_cpu;
     let own_cpu = cpu_seconds("self") - own_cpu;
     let durable_rate = acknowledged as f64 / elapsed;
-    drop(bodies);
+    drop(requests);
     println!("machine: {cores} cores");
     println!("raw Ed25519 strict verify, one core: {raw_rate:.0} /s");
     println!(
@@ -182,9 +192,11 @@ fn main() {
     );
     println!(
         "CPU while timed: node {node_cpu:.1} s ({:.0} us/ballot, {:.2} cores busy), \
-         client {own_cpu:.1} s, over {elapsed:.1} s wall",
+         client {own_cpu:.1} s ({:.0} us/ballot, {:.0}% of the CPU both used), over {elapsed:.1} s wall",
         1e6 * node_cpu / acknowledged.max(1) as f64,
-        node_cpu / elapsed
+        node_cpu / elapsed,
+        1e6 * own_cpu / acknowledged.max(1) as f64,
+        100.0 * own_cpu / (own_cpu + node_cpu).max(f64::MIN_POSITIVE)
     );
 
     // Memory: keep casting until the node holds `total` ballots.
@@ -195,17 +207,21 @@ fn main() {
     std::thread::scope(|scope| {
         for _ in 0..clients {
             scope.spawn(|| {
-                let agent = agent();
+                let mut connection = raw_http::Connection::open(&authority)
+                    .unwrap_or_else(|e| panic!("connecting to {authority}: {e}"));
                 loop {
                     let k = held.fetch_add(1, Ordering::Relaxed);
                     if k >= total {
                         held.fetch_sub(1, Ordering::Relaxed);
                         break;
                     }
-                    let b = ballot(&process, k);
-                    match try_cast(&agent, &url, &process.id, &b) {
-                        CastOutcome::Acknowledged(_) => {}
-                        other => panic!("ballot {k}: {other:?}"),
+                    let body = ballot(&process, k).body().to_string();
+                    match connection.send(&raw_http::post(&authority, &path, body.as_bytes())) {
+                        Ok((201, _)) => {}
+                        Ok((status, body)) => {
+                            panic!("ballot {k}: {status} {}", String::from_utf8_lossy(&body))
+                        }
+                        Err(e) => panic!("ballot {k}: {e}"),
                     }
                 }
             });
