@@ -6,6 +6,12 @@
 use crate::crypto::{PublicKey, Signable};
 use serde::{Deserialize, Serialize};
 
+mod check;
+mod error;
+
+pub use check::{MAX_NAME_LEN, check_update, verify_signed};
+pub use error::ManifestError;
+
 /// What a member does in the federation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum MemberRole {
@@ -53,26 +59,4 @@ pub struct FederationManifest {
 
 impl Signable for FederationManifest {
     const TYPE: &'static str = "federation-manifest";
-}
-
-/// Why a manifest or manifest update is refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ManifestError {
-    /// The signature does not verify under the manifest's signer key.
-    #[error("the manifest signature does not verify")]
-    BadSignature,
-    /// The manifest is malformed.
-    #[error("invalid manifest: {0}")]
-    Invalid(String),
-    /// An update's version is not higher than the current one.
-    #[error("manifest version {new} does not follow {current}")]
-    NotNewer {
-        /// The current version.
-        current: u64,
-        /// The update's version.
-        new: u64,
-    },
-    /// An update is signed by another key than the current manifest's.
-    #[error("the manifest update is signed by another key")]
-    WrongSigner,
 }

@@ -5,5 +5,10 @@
 pub mod manifest;
 pub mod wire;
 
-pub use manifest::{FederationManifest, ManifestError, Member, MemberRole};
-pub use wire::{GossipMessage, LogInfo, ProcessEvent, SyncRequest, SyncResponse, WireError};
+pub use manifest::{
+    FederationManifest, ManifestError, Member, MemberRole, check_update, verify_signed,
+};
+pub use wire::{
+    GossipMessage, LogInfo, MAX_ENTRIES_PER_REQUEST, MAX_GOSSIP_BYTES, MAX_SYNC_BYTES,
+    ProcessEvent, SyncRequest, SyncResponse, WireError, message_id,
+};

@@ -9,6 +9,10 @@
 use crate::objects::{JurisdictionId, ProcessId};
 use serde::{Deserialize, Serialize};
 
+mod codec;
+
+pub use codec::{MAX_PROOF_HASHES, message_id};
+
 /// Largest gossip message in bytes.
 pub const MAX_GOSSIP_BYTES: usize = 64 * 1024;
 /// Most log entries in one [`SyncResponse::Entries`].

@@ -5,6 +5,7 @@
 //! The steps a third party follows are written out in
 //! `protocol/README.md`.
 
+pub mod aggregate;
 pub mod election;
 pub mod verify;
 mod verify_error;
@@ -14,7 +15,11 @@ pub use election::{
     rule_of, tally_process, vote_type_of,
 };
 
-pub use verify::{LogKeys, RecountReport, entry_kind, verify_log};
+pub use aggregate::{
+    AggregateError, AggregateReport, MemberLog, aggregate_members, regional_dataset,
+    verify_aggregate,
+};
+pub use verify::{LogKeys, RecountReport, VerifiedLog, entry_kind, verify_log, verify_log_counted};
 pub use verify_error::VerifyError;
 
 #[cfg(test)]

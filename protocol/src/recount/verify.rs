@@ -132,7 +132,7 @@ struct Walk<'a> {
     commitments: Vec<LoggedCommitment>,
     by_id: BTreeMap<Id<BallotCommitment>, usize>,
     close: Option<u64>,
-    tally: Option<(u64, Tally)>,
+    tally: Option<(u64, Signed<Tally>)>,
     openings: u64,
 }
 
@@ -267,7 +267,7 @@ impl Walk<'_> {
                 if let Some((first, _)) = self.tally {
                     return Err(VerifyError::Repeated { index, kind, first });
                 }
-                self.tally = Some((index, signed.value));
+                self.tally = Some((index, signed));
             }
             LogEntry::Aggregated(signed) => self.node_signed(index, kind, &signed)?,
         }
@@ -357,6 +357,33 @@ pub fn verify_log(
     keys: &LogKeys,
     checkpoint: &SignedCheckpoint,
 ) -> Result<RecountReport, VerifyError> {
+    verify_log_counted(entries, keys, checkpoint).map(|verified| verified.report)
+}
+
+/// A verified log with what a regional aggregator combines: the signed
+/// tally and the inputs of the recount.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedLog {
+    /// What the recount found.
+    pub report: RecountReport,
+    /// The process definition (entry 0), with its owner's signature.
+    pub process: Signed<ProcessDef>,
+    /// The node-signed tally (entry `report.tally_index`).
+    pub tally: Signed<Tally>,
+    /// The proposals on the ballot at close, sorted by proposal id.
+    pub on_ballot: Vec<BallotProject>,
+    /// The counted ballots (the last one per credential), in the log order
+    /// of their commitments.
+    pub ballots: Vec<Ballot>,
+}
+
+/// [`verify_log`], returning also the signed tally, the proposals on the
+/// ballot and the counted ballots.
+pub fn verify_log_counted(
+    entries: &[Vec<u8>],
+    keys: &LogKeys,
+    checkpoint: &SignedCheckpoint,
+) -> Result<VerifiedLog, VerifyError> {
     checkpoint
         .verify_log_signature(std::slice::from_ref(&keys.log))
         .map_err(VerifyError::CheckpointSignature)?;
@@ -432,7 +459,8 @@ pub fn verify_log(
     if walk.close.is_none() {
         return Err(VerifyError::NotClosed);
     }
-    let (tally_index, tally) = walk.tally.clone().ok_or(VerifyError::NoTally)?;
+    let (tally_index, signed_tally) = walk.tally.clone().ok_or(VerifyError::NoTally)?;
+    let tally = &signed_tally.value;
     let ballots = walk.counted_ballots()?;
     let on_ballot: Vec<BallotProject> = walk
         .proposals
@@ -449,9 +477,9 @@ pub fn verify_log(
         size: tally_index,
         root: Digest(tree.root(tally_index)?),
     };
-    compare_tally(process, &tally, expected_checkpoint, &recount)?;
+    compare_tally(process, tally, expected_checkpoint, &recount)?;
     let commitments = u64::try_from(walk.commitments.len()).unwrap_or(u64::MAX);
-    Ok(RecountReport {
+    let report = RecountReport {
         process: process_id,
         entries: size,
         proposals: u64::try_from(walk.proposals.len()).unwrap_or(u64::MAX),
@@ -463,6 +491,13 @@ pub fn verify_log(
         tally_index,
         totals: recount.totals,
         selected: recount.selected,
+    };
+    Ok(VerifiedLog {
+        report,
+        process: signed_process.clone(),
+        tally: signed_tally,
+        on_ballot,
+        ballots,
     })
 }
 
