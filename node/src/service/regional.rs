@@ -385,8 +385,10 @@ impl Node {
     /// voting. Creates this node's log of the same process: the region's
     /// entry 0, its entries of the proposals on the ballot (submission and
     /// status changes) and its `PhaseChanged(Voting)`, byte for byte, and
-    /// signs a checkpoint; the process is then in voting here. Adopting an
-    /// adopted process again changes nothing and returns it. The process
+    /// signs a checkpoint; the process is then in voting here, or, if the
+    /// region's log already holds its close, closed at once with no ballots
+    /// ([`Node::follow_region`]). Adopting an adopted process again changes
+    /// nothing and returns it. The process
     /// keeps the region's slug, which must be free on this node.
     pub fn adopt_regional_process(
         &self,
@@ -487,6 +489,11 @@ impl Node {
         }
         self.sign_checkpoint_locked(&id, &mut pl)?;
         drop(pl);
+        if region.closed {
+            // Adopted late: close at once, so no ballot enters after the
+            // region's close and the aggregate still has this member's log.
+            return self.follow_region(&id, region_log_entries);
+        }
         self.info(record)
     }
 

@@ -600,3 +600,37 @@ fn a_closed_regional_process_stays_without_a_tally_at_the_region_after_restart()
         size
     );
 }
+
+#[test]
+fn a_member_that_adopts_after_the_close_publishes_an_empty_verifiable_tally() {
+    let f = federation();
+    let r = regional_process(&f, Phase::Voting);
+    let (early, late) = (&f.members[0], &f.members[1]);
+    early
+        .adopt_regional_process(&all_entries(&f.region, &r.id), &f.region.public_key())
+        .unwrap();
+    vote(early, &r.id, 0, &[("south", vec![r.library])]);
+    f.region.advance_phase(&r.id, Phase::Closed).unwrap();
+    let closed_log = all_entries(&f.region, &r.id);
+    let info = late
+        .adopt_regional_process(&closed_log, &f.region.public_key())
+        .unwrap();
+    assert_eq!(info.phase, Some(Phase::Closed));
+    assert_eq!(late.results(&r.id).unwrap().value.ballots_counted, 0);
+    let keys = member_keys(&f.region, late, &r.id);
+    assert_eq!(verify_member(late, &r.id, &keys), Ok(0));
+    early.follow_region(&r.id, &closed_log).unwrap();
+    let logs: Vec<MemberLog> = f
+        .members
+        .iter()
+        .map(|m| m.member_log(&r.id).unwrap())
+        .collect();
+    let definition = f.region.signed_definition(&r.id).unwrap();
+    let aggregate = aggregate_members(&definition, &logs).unwrap();
+    let library = aggregate
+        .totals
+        .iter()
+        .find(|t| t.project == r.library)
+        .unwrap();
+    assert_eq!(library.total, 1);
+}
