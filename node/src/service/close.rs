@@ -47,6 +47,12 @@ impl Node {
         pl: &mut ProcessLog,
     ) -> Result<(), ServiceError> {
         let record = self.publish_openings_locked(id, slug, record, pl)?;
+        if self.is_region_of(&record.def) {
+            // The region counted no ballots: its result is the aggregate of
+            // its members' tallies, published later.
+            self.sign_checkpoint_locked(id, pl)?;
+            return Ok(());
+        }
         self.finish_close_locked(id, slug, record, pl)
     }
 
@@ -120,7 +126,14 @@ impl Node {
         let mut batch = WriteBatch::default();
         records::put_process(&mut batch, slug, &record)?;
         let now = self.now();
-        for project in &counted.selected {
+        // A member's tally of a regional process is a part of the result:
+        // the region's aggregate selects, not the member.
+        let selected: &[_] = if record.def.members.is_empty() {
+            &counted.selected
+        } else {
+            &[]
+        };
+        for project in selected {
             let mut proposal = self.proposal(id, project)?;
             let change = pbnode_protocol::objects::StatusChange {
                 status: ProposalStatus::Selected,
@@ -158,7 +171,9 @@ impl Node {
             let Some(id) = record.id() else { continue };
             let log = self.process_log(&id)?;
             let mut pl = lock(&log);
-            if let (Some(Phase::Closed), None) = (record.phase(), &record.tally) {
+            if let (Some(Phase::Closed), None) = (record.phase(), &record.tally)
+                && !self.is_region_of(&record.def)
+            {
                 let slug = record.def.slug.clone();
                 self.finish_close_locked(&id, &slug, record, &mut pl)?;
             } else if pl.log.size() > 0 {

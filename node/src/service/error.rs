@@ -130,6 +130,27 @@ pub enum ServiceError {
     /// A checkpoint could not be made or a conflicting one exists.
     #[error("checkpoint failed: {0}")]
     Checkpoint(String),
+    /// The region defines a regional process; its member municipalities
+    /// collect the census, the voters and the ballots.
+    #[error(
+        "ballots of a regional process are collected by its member municipalities, not by the region"
+    )]
+    RegionCollectsNoBallots,
+    /// This node's jurisdiction is not a member of the regional process.
+    #[error("this jurisdiction is not a member of regional process {0}")]
+    NotAMember(String),
+    /// The operation needs a regional process owned by this node.
+    #[error("{0}")]
+    NotRegional(String),
+    /// The phases of an adopted regional process follow its region's log.
+    #[error("the phases of regional process {0} follow its region's log")]
+    FollowsRegion(String),
+    /// The region's log does not say what adopting or following needs.
+    #[error("region log: {0}")]
+    RegionLog(String),
+    /// A different aggregate of this process was already published.
+    #[error("a different aggregate of process {0} is already published")]
+    AggregateExists(String),
 }
 
 impl ServiceError {
@@ -167,6 +188,12 @@ impl ServiceError {
             Tally(_) => "tally_failed",
             Checkpoint(_) => "checkpoint_failed",
             Randomness(_) => "randomness_unavailable",
+            RegionCollectsNoBallots => "region_collects_no_ballots",
+            NotAMember(_) => "not_a_member",
+            NotRegional(_) => "not_regional",
+            FollowsRegion(_) => "follows_region",
+            RegionLog(_) => "invalid_region_log",
+            AggregateExists(_) => "aggregate_exists",
         }
     }
 
@@ -184,6 +211,9 @@ impl ServiceError {
             | KeyAlreadyRegistered
             | DuplicateBallot => ErrorClass::Conflict,
             NotClosed => ErrorClass::Conflict,
+            RegionCollectsNoBallots | FollowsRegion(_) | AggregateExists(_) => ErrorClass::Conflict,
+            NotAMember(_) => ErrorClass::Forbidden,
+            NotRegional(_) | RegionLog(_) => ErrorClass::Invalid,
             InvalidDefinition(_) | InvalidInput(_) | InvalidSignature => ErrorClass::Invalid,
             OpeningMismatch(_) | InvalidBallot(_) => ErrorClass::Invalid,
             UnknownCode | NotRegistered => ErrorClass::Forbidden,

@@ -28,6 +28,7 @@ mod implementation;
 mod processes;
 mod proposals;
 pub mod records;
+mod regional;
 
 #[cfg(test)]
 mod tests;

@@ -152,10 +152,26 @@ impl Node {
     /// Moves an open process to `to`, which must be the next phase. Each
     /// change is logged and followed by a signed checkpoint; entering
     /// [`Phase::Closed`] also publishes the openings and the signed tally.
+    /// The phases of an adopted regional process follow its region
+    /// ([`Node::follow_region`]), not this method.
     pub fn advance_phase(&self, id: &ProcessId, to: Phase) -> Result<ProcessInfo, ServiceError> {
+        self.advance(id, to, false)
+    }
+
+    /// [`Node::advance_phase`]; `following_region` is set when the region's
+    /// log moves an adopted regional process.
+    pub(crate) fn advance(
+        &self,
+        id: &ProcessId,
+        to: Phase,
+        following_region: bool,
+    ) -> Result<ProcessInfo, ServiceError> {
         let log = self.process_log(id)?;
         let mut pl = lock(&log);
         let (slug, mut record) = self.record_by_id(id)?;
+        if !following_region && self.is_adopted(&record.def) {
+            return Err(ServiceError::FollowsRegion(id.to_string()));
+        }
         let from = record
             .phase()
             .ok_or_else(|| ServiceError::NotOpen(slug.clone()))?;
@@ -231,6 +247,11 @@ impl Node {
     ) -> Result<ProcessRecord, ServiceError> {
         let (slug, record) = self.record_by_id(id)?;
         let actual = record.phase().ok_or(ServiceError::NotOpen(slug))?;
+        // What is allowed during voting is ballot collection (census, codes,
+        // voters, ballots), which for a regional process is the members' work.
+        if allowed.contains(&Phase::Voting) && self.is_region_of(&record.def) {
+            return Err(ServiceError::RegionCollectsNoBallots);
+        }
         if !allowed.contains(&actual) {
             return Err(ServiceError::WrongPhase {
                 expected: allowed[0],
@@ -240,7 +261,7 @@ impl Node {
         Ok(record)
     }
 
-    fn info(&self, record: ProcessRecord) -> Result<ProcessInfo, ServiceError> {
+    pub(crate) fn info(&self, record: ProcessRecord) -> Result<ProcessInfo, ServiceError> {
         let log_size = match record.id() {
             Some(id) => self.read_log(&id, |log| Ok(log.size()))?,
             None => 0,

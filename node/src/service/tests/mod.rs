@@ -5,6 +5,7 @@ mod double_voting;
 mod durability;
 mod lifecycle;
 mod phases;
+mod regional;
 mod registration;
 mod support;
 mod throughput;
