@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A local federation: one region and N municipalities on 127.0.0.1.
 #
-# Builds pbnode (release), creates every node in $PBNODE_DEVNET_DIR (default
+# Builds pbnode (release), creates every node in $DEVNET_DIR (default
 # target/devnet, wiped first), signs a federation manifest with the region's
 # key, starts the region and then the municipalities (each bootstraps from
 # the region; every port is picked by the system), and fills each
@@ -11,7 +11,7 @@
 # (Ctrl-C) and stops every node it started.
 #
 # Usage: scripts/devnet.sh [N]     (N municipalities, default 3)
-# Environment: PBNODE_DEVNET_DIR, DEVNET_VOTERS (voters per demo, default 40),
+# Environment: DEVNET_DIR, DEVNET_VOTERS (voters per demo, default 40),
 #              DEVNET_PROFILE (release or dev, default release).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,7 +23,7 @@ if ! [[ "$n" =~ ^[0-9]+$ ]] || ((n < 1 || n > 50)); then
 fi
 voters="${DEVNET_VOTERS:-40}"
 profile="${DEVNET_PROFILE:-release}"
-dir="${PBNODE_DEVNET_DIR:-target/devnet}"
+dir="${DEVNET_DIR:-target/devnet}"
 
 if [[ "$profile" == release ]]; then
     cargo build --release --quiet -p pbnode --bin pbnode

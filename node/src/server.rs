@@ -52,6 +52,9 @@ pub enum StartError {
     /// A blocking start-up task panicked or was cancelled.
     #[error("start-up task failed: {0}")]
     Task(#[from] tokio::task::JoinError),
+    /// The federation (manifest, network) could not start.
+    #[error(transparent)]
+    Federation(#[from] crate::federated::FederationStartError),
 }
 
 /// A node that is serving.
@@ -67,6 +70,7 @@ pub struct RunningNode {
     ingest: JoinHandle<()>,
     ticker_stop: oneshot::Sender<()>,
     ticker: JoinHandle<()>,
+    federation: Option<crate::federated::RunningFederation>,
 }
 
 impl std::fmt::Debug for RunningNode {
@@ -88,6 +92,16 @@ impl RunningNode {
         &self.context.node
     }
 
+    /// The libp2p addresses peers can dial (empty without federation).
+    pub fn p2p_addresses(&self) -> &[String] {
+        self.federation.as_ref().map_or(&[], |f| &f.addresses)
+    }
+
+    /// The running federation, if the node is part of one.
+    pub fn federation(&self) -> Option<&crate::federated::RunningFederation> {
+        self.federation.as_ref()
+    }
+
     /// Stops accepting connections, lets requests in flight finish (for at
     /// most [`DRAIN_TIMEOUT`]), stops the checkpoint timer and the ballot
     /// writer (which answers every ballot it holds), then flushes the store.
@@ -99,8 +113,12 @@ impl RunningNode {
             ingest,
             ticker_stop,
             ticker,
+            federation,
             ..
         } = self;
+        if let Some(federation) = federation {
+            federation.shutdown().await;
+        }
         // The receiver is gone only if the server already stopped.
         let _ = shutdown.send(());
         let mut server = server;
@@ -245,7 +263,23 @@ pub async fn start_with_store(
     let (ingest_handle, ingest) = Ingest::spawn(node.clone(), IngestConfig::default());
     let (ticker_stop, stop) = oneshot::channel();
     let ticker = tokio::spawn(checkpoint_timer(node.clone(), stop));
-    let context = ApiContext::new(config, node, ingest_handle, admin_token);
+    let federation = if config.federation.enabled {
+        let running = crate::federated::start(&config, node.clone(), seed).await?;
+        for address in &running.addresses {
+            tracing::info!(%address, "federation listening");
+        }
+        Some(running)
+    } else {
+        None
+    };
+    let mut context = ApiContext::new(config, node, ingest_handle, admin_token);
+    context.federation = federation
+        .as_ref()
+        .map(|f| crate::api::federation::FederationApi {
+            federation: f.federation.clone(),
+            transport: f.transport.clone(),
+            addresses: f.addresses.clone(),
+        });
     let (shutdown, stop) = oneshot::channel::<()>();
     let server = warp::serve(api::routes(&context))
         .incoming(listener)
@@ -265,5 +299,6 @@ pub async fn start_with_store(
         ingest,
         ticker_stop,
         ticker,
+        federation,
     })
 }

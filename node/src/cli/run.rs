@@ -164,6 +164,9 @@ pub fn run(args: &RunArgs) -> Result<(), RunError> {
         let mut signals = StopSignals::install().map_err(RunError::Runtime)?;
         let node = server::start(config).await?;
         println!("pbnode listening on {}", node.url());
+        for address in node.p2p_addresses() {
+            println!("pbnode p2p on {address}");
+        }
         let _ = std::io::stdout().flush();
         let signal = signals.wait().await.map_err(RunError::Runtime)?;
         tracing::info!(signal, "stopping");

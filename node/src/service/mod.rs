@@ -33,7 +33,7 @@ mod regional;
 #[cfg(test)]
 mod tests;
 
-pub use ballots::{BallotSubmission, CastReceipt, ReceiptView, strict_signatures};
+pub use ballots::{BallotSubmission, CastReceipt, ReceiptView, voter_signatures};
 pub use census::{CensusImport, CensusRowError, CensusRowProblem};
 pub use checkpoints::CheckpointPolicy;
 pub use clock::{Clock, ManualClock, SystemClock};
