@@ -54,7 +54,11 @@ fn main() {
 
     println!("== 1. checkpoint propagation: {nodes} nodes, {rounds} rounds");
     let p = runtime.block_on(propagation::run(nodes, rounds));
-    let rounds_ms: Vec<String> = p.rounds.iter().map(|d| format!("{:.1}", d.as_secs_f64() * 1000.0)).collect();
+    let rounds_ms: Vec<String> = p
+        .rounds
+        .iter()
+        .map(|d| format!("{:.1}", d.as_secs_f64() * 1000.0))
+        .collect();
     println!("rounds (ms): {}", rounds_ms.join(" "));
     let mut samples = p.rounds.clone();
     let (p50, p99) = (percentile(&mut samples, 50), percentile(&mut samples, 99));

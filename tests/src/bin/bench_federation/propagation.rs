@@ -90,9 +90,11 @@ pub async fn run(nodes: usize, rounds: usize) -> Propagation {
     // Warm up: every node replicates the process's first entries.
     let (note, size) = grow(author, id, 0);
     let _ = author.net.publish(GossipMessage::Checkpoint { note });
-    wait("every node synced the first entries", Duration::from_secs(60), || {
-        others.iter().all(|p| synced(p, &origin, size))
-    })
+    wait(
+        "every node synced the first entries",
+        Duration::from_secs(60),
+        || others.iter().all(|p| synced(p, &origin, size)),
+    )
     .await;
 
     let mut times = Vec::with_capacity(rounds);

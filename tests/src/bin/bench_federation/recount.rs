@@ -178,7 +178,9 @@ pub fn run(members: usize, ballots: u64) -> Recount {
     region.advance_phase(&id, Phase::Closed).expect("close");
     let region_log = region.log_entries(&id, 0, usize::MAX).expect("log");
     for member in &nodes {
-        member.follow_region(&id, &region_log).expect("member closes");
+        member
+            .follow_region(&id, &region_log)
+            .expect("member closes");
     }
     let logs: Vec<_> = nodes
         .iter()
@@ -191,7 +193,11 @@ pub fn run(members: usize, ballots: u64) -> Recount {
     let aggregate = aggregate_members(&definition, &logs).expect("the recount verifies");
     let recount = start.elapsed();
     assert_eq!(aggregate.members.len(), members);
-    let counted: u64 = aggregate.members.iter().map(|m| m.tally.value.ballots_counted).sum();
+    let counted: u64 = aggregate
+        .members
+        .iter()
+        .map(|m| m.tally.value.ballots_counted)
+        .sum();
     assert_eq!(counted, per_member * members as u64);
 
     let start = Instant::now();

@@ -58,8 +58,9 @@ pub async fn run(entries: u64) -> SyncRun {
         node.create_process(process::def("big", Vec::new()))
             .expect("create process");
         let id = node.open_process("big").expect("open").id.expect("an id");
-        // Entry 0 is the definition.
-        for i in 1..entries {
+        // Opening logged the definition (and the phase).
+        let base = node.log_size(&id).expect("size");
+        for i in base..entries {
             node.submit_proposal(&id, process::proposal(i, 1_000 + i % 50_000))
                 .expect("submit proposal");
             if i % 100_000 == 0 {
