@@ -79,6 +79,7 @@ region_key="$(grep -A3 '^slug = "region"' "$dir/members.toml" | sed -n 's/^key =
 # announcement lines and sets $url and $p2p.
 start_node() {
     local slug="${slugs[$1]}" out="$dir/${slugs[$1]}.out"
+    : >"$out"
     PBNODE_HTTP=127.0.0.1:0 \
         PBNODE_FEDERATION=true \
         PBNODE_P2P_LISTEN=/ip4/127.0.0.1/tcp/0 \
@@ -128,8 +129,35 @@ for k in $(seq 1 "$n"); do
         { echo "demo process on ${slugs[$k]} failed" >&2; exit 1; }
 done
 
+# A regional process: the region defines it (proposals, review, voting),
+# every municipality adopts it from the region's log and collects its own
+# residents' ballots, the region closes it, the members close their logs,
+# and the region publishes the signed aggregate of all member logs.
+members=""
+for k in $(seq 1 "$n"); do
+    id="$(curl -fsS "${urls[$k]}/api/v1/node" | sed -n 's/.*"jurisdiction":"\([0-9a-f]*\)".*/\1/p')"
+    members="${members:+$members,}$id"
+done
+regional="$("$bin" demo --node "${urls[0]}" --token-file "$dir/region/admin-token" \
+    --slug regional-2027 --regional-members "$members")"
+for k in $(seq 1 "$n"); do
+    for _ in $(seq 1 600); do
+        if curl -fsS -o /dev/null "${urls[$k]}/api/v1/processes/$regional" 2>/dev/null; then
+            break
+        fi
+        sleep 0.1
+    done
+    "$bin" demo --node "${urls[$k]}" --token-file "$dir/${slugs[$k]}/admin-token" \
+        --voters "$voters" --vote-in "$regional" >/dev/null ||
+        { echo "voting in the regional process on ${slugs[$k]} failed" >&2; exit 1; }
+done
+curl -fsS -o /dev/null -X POST -H "Authorization: Bearer $(cat "$dir/region/admin-token")" \
+    -H 'Content-Type: application/json' -d '{"phase":"closed"}' \
+    "${urls[0]}/api/v1/processes/$regional/phase"
+
 for k in "${!slugs[@]}"; do
     echo "${slugs[$k]} ${urls[$k]}"
 done
+echo "regional process $regional: the aggregate appears at ${urls[0]}/api/v1/processes/$regional/aggregate" >&2
 echo "devnet running in $dir (node logs: $dir/*.log); Ctrl-C stops every node" >&2
 wait

@@ -95,6 +95,16 @@ const ROUTES: &[RouteSpec] = &[
         response: Body::Json("ConsistencyProof"),
     },
     RouteSpec {
+        method: Method::Get,
+        path: "/api/v1/processes/{process}/aggregate",
+        summary: "The signed regional aggregate of a closed regional process (404 until the \
+                  region has verified every member log and published it)",
+        access: Access::Citizen,
+        request: None,
+        status: 200,
+        response: Body::Json("SignedAggregate"),
+    },
+    RouteSpec {
         method: Method::Post,
         path: "/api/v1/testing/equivocate/{process}",
         summary: "TEST ONLY (testing.allow_equivocation): sign a second checkpoint of the \
@@ -112,8 +122,10 @@ const SCHEMAS: &[SchemaSpec] = &[
         schema: || {
             json!({
                 "type": "object",
-                "required": ["federation", "version", "self", "members", "addresses", "logs"],
+                "description": "only `enabled` (false) when the node is not federated",
+                "required": ["enabled"],
                 "properties": {
+                    "enabled": { "type": "boolean" },
                     "federation": { "type": "string" },
                     "version": { "type": "integer" },
                     "self": { "type": "string" },
@@ -161,6 +173,17 @@ const SCHEMAS: &[SchemaSpec] = &[
                         "at": { "type": "integer" }
                     }
                 }
+            })
+        },
+    },
+    SchemaSpec {
+        name: "SignedAggregate",
+        schema: || {
+            json!({
+                "type": "object",
+                "description": "Signed<Aggregate>: the value (process, member tallies with \
+                                their checkpoints, rule, totals, selected), signer, signature",
+                "required": ["value", "signer", "signature"]
             })
         },
     },
@@ -219,6 +242,9 @@ fn unexpected(answer: SyncResponse) -> ApiError {
 }
 
 async fn summary(ctx: ApiContext) -> Result<Response, Rejection> {
+    if ctx.federation.is_none() {
+        return Ok(ok(&json!({ "enabled": false })));
+    }
     let body = blocking(&ctx, |api| {
         let fed = &api.federation;
         let manifest = fed.manifest().value;
@@ -250,6 +276,7 @@ async fn summary(ctx: ApiContext) -> Result<Response, Rejection> {
             })
             .collect();
         Ok(json!({
+            "enabled": true,
             "federation": manifest.federation,
             "version": manifest.version,
             "self": own.slug,
@@ -263,6 +290,10 @@ async fn summary(ctx: ApiContext) -> Result<Response, Rejection> {
 }
 
 async fn equivocations(ctx: ApiContext) -> Result<Response, Rejection> {
+    if ctx.federation.is_none() {
+        // Not federated: this node holds no proofs.
+        return Ok(ok(&json!([])));
+    }
     let records = blocking(&ctx, |api| {
         api.federation.equivocations().map_err(ApiError::internal)
     })
@@ -381,6 +412,17 @@ async fn consistency(
     }
 }
 
+async fn aggregate(process: String, ctx: ApiContext) -> Result<Response, Rejection> {
+    let signed = ctx
+        .blocking(move |node| {
+            let id = super::support::resolve(node, &process)?;
+            node.aggregate_of(&id)
+        })
+        .await?
+        .ok_or_else(|| ApiError::not_found("no aggregate is published for this process"))?;
+    Ok(ok(&signed))
+}
+
 async fn equivocate(process: String, ctx: ApiContext) -> Result<Response, Rejection> {
     let id = super::support::parse_id(&process, "process id")?;
     let note = blocking(&ctx, move |api| {
@@ -438,6 +480,11 @@ fn filter(ctx: &ApiContext) -> BoxedFilter<(Response,)> {
             .and(query())
             .and(with(ctx))
             .and_then(consistency)
+            .boxed(),
+        warp::path!("api" / "v1" / "processes" / String / "aggregate")
+            .and(warp::get())
+            .and(with(ctx))
+            .and_then(aggregate)
             .boxed(),
         warp::path!("api" / "v1" / "testing" / "equivocate" / String)
             .and(warp::post())

@@ -17,6 +17,9 @@ pub struct NodeInfo {
     pub slug: String,
     /// Its Ed25519 public key (hex), which signs its checkpoints.
     pub public_key: String,
+    /// The id of its jurisdiction (hex): what a regional process lists in
+    /// `members` and what its objects name as owner.
+    pub jurisdiction: String,
     /// The pbnode version.
     pub version: &'static str,
 }
@@ -48,11 +51,12 @@ const SCHEMAS: &[SchemaSpec] = &[
         schema: || {
             json!({
                 "type": "object",
-                "required": ["name", "slug", "public_key", "version"],
+                "required": ["name", "slug", "public_key", "jurisdiction", "version"],
                 "properties": {
                     "name": { "type": "string" },
                     "slug": { "type": "string", "pattern": "^[a-z0-9._-]+$" },
                     "public_key": { "type": "string", "pattern": "^[0-9a-f]{64}$" },
+                    "jurisdiction": { "type": "string", "pattern": "^[0-9a-f]{64}$" },
                     "version": { "type": "string" }
                 }
             })
@@ -75,6 +79,7 @@ fn filter(ctx: &ApiContext) -> warp::filters::BoxedFilter<(Response,)> {
         name: ctx.config.name.clone(),
         slug: ctx.config.slug.clone(),
         public_key: hex::encode(ctx.node_public_key.as_bytes()),
+        jurisdiction: ctx.node.jurisdiction_id().to_string(),
         version: env!("CARGO_PKG_VERSION"),
     };
     let node = warp::path!("api" / "v1" / "node")

@@ -36,6 +36,22 @@ pub struct DemoArgs {
     /// Close voting at the end (the node tallies and publishes results).
     #[arg(long)]
     pub close: bool,
+    /// Make a regional process for these member jurisdictions (comma-
+    /// separated ids, from each member's `GET /api/v1/node`), run on a
+    /// region's node: proposals and review here, then voting, where the
+    /// members collect the ballots.
+    #[arg(
+        long,
+        value_name = "IDS",
+        value_delimiter = ',',
+        conflicts_with = "vote_in"
+    )]
+    pub regional_members: Vec<String>,
+    /// Only vote: import a census, issue codes, register voters and cast
+    /// ballots in this existing process (in its voting phase), e.g. a
+    /// regional process this member node adopted.
+    #[arg(long, value_name = "PROCESS")]
+    pub vote_in: Option<String>,
 }
 
 /// A blocking client of the node's API for one caller (admin or citizen).
@@ -125,9 +141,11 @@ const PROJECTS: &[(&str, u64, &str, &str)] = &[
     ("Community garden", 18_000, "south", "greenery"),
 ];
 
-const DISTRICTS: [&str; 2] = ["north", "south"];
-
-fn draft(slug: &str) -> Value {
+fn draft(slug: &str, members: &[String]) -> Value {
+    // A definition lists its members sorted (hex order is byte order).
+    let mut members: Vec<String> = members.iter().map(|m| m.to_ascii_lowercase()).collect();
+    members.sort();
+    members.dedup();
     json!({
         "slug": slug,
         "texts": [{
@@ -145,7 +163,7 @@ fn draft(slug: &str) -> Value {
         "rule": { "name": "mes", "version": "1" },
         "eligibility": { "census": "demo census" },
         "witnesses": { "witnesses": [], "threshold": 0 },
-        "members": []
+        "members": members
     })
 }
 
@@ -203,7 +221,27 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<ProcessId> {
         .to_owned();
     let admin = Api::new(&args.node, Some(token));
     let citizen = Api::new(&args.node, None);
-    admin.post_json("/processes", &draft(&args.slug), 201)?;
+    if let Some(process) = &args.vote_in {
+        let id: ProcessId = process
+            .parse()
+            .map_err(|_| anyhow!("--vote-in {process:?}: expected a 64-digit process id"))?;
+        let by_district = accepted_projects(&args.node, &id)?;
+        vote(&admin, &citizen, id, &by_district, args.voters, false)?;
+        if args.close {
+            admin.post_json(
+                &format!("/processes/{id}/phase"),
+                &json!({ "phase": "closed" }),
+                200,
+            )?;
+        }
+        return Ok(id);
+    }
+    let regional = !args.regional_members.is_empty();
+    admin.post_json(
+        "/processes",
+        &draft(&args.slug, &args.regional_members),
+        201,
+    )?;
     let opened = admin.post(
         &format!("/processes/{}/open", args.slug),
         "application/json",
@@ -216,7 +254,8 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<ProcessId> {
         .and_then(|s| s.parse().ok())
         .ok_or_else(|| anyhow!("no process id in {opened}"))?;
     let base = format!("/processes/{id}");
-    let mut by_district: BTreeMap<&str, Vec<(ProposalId, u64)>> = BTreeMap::new();
+    let mut by_district: BTreeMap<String, Vec<ProposalId>> = BTreeMap::new();
+    let mut costs = Vec::new();
     for (title, cost, district, category) in PROJECTS {
         let body = json!({
             "title": title,
@@ -231,19 +270,87 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<ProcessId> {
             .as_str()
             .and_then(|s| s.parse().ok())
             .ok_or_else(|| anyhow!("no proposal id in {record}"))?;
-        by_district.entry(district).or_default().push((pid, *cost));
+        by_district
+            .entry((*district).to_owned())
+            .or_default()
+            .push(pid);
+        costs.push((pid, *cost));
     }
     let phase = |to: &str| admin.post_json(&format!("{base}/phase"), &json!({ "phase": to }), 200);
     phase("review")?;
-    for (pid, cost) in by_district.values().flatten() {
+    for (pid, cost) in &costs {
         admin.post_json(
             &format!("{base}/proposals/{pid}/review"),
             &json!({ "decision": "accept", "cost": cost }),
             200,
         )?;
     }
-    let csv: String = (0..args.voters)
-        .map(|i| format!("resident-{i},{}\n", DISTRICTS[i as usize % 2]))
+    if regional {
+        // The members collect the ballots; the region only opens voting.
+        phase("voting")?;
+        return Ok(id);
+    }
+    vote(&admin, &citizen, id, &by_district, args.voters, true)?;
+    if args.close {
+        phase("closed")?;
+    }
+    Ok(id)
+}
+
+/// The accepted projects of a process, by district, read from its API.
+fn accepted_projects(
+    node: &str,
+    id: &ProcessId,
+) -> anyhow::Result<BTreeMap<String, Vec<ProposalId>>> {
+    let url = format!(
+        "{}/api/v1/processes/{id}/proposals?status=accepted",
+        node.trim_end_matches('/')
+    );
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(30)))
+        .build()
+        .into();
+    let text = agent
+        .get(&url)
+        .call()
+        .with_context(|| format!("GET {url}"))?
+        .body_mut()
+        .read_to_string()
+        .with_context(|| format!("GET {url}"))?;
+    let list: Value = serde_json::from_str(&text)?;
+    let records = list
+        .as_array()
+        .or_else(|| list["proposals"].as_array())
+        .ok_or_else(|| anyhow!("GET {url}: not a proposal list: {text}"))?;
+    let mut by_district: BTreeMap<String, Vec<ProposalId>> = BTreeMap::new();
+    for record in records {
+        let id = record["id"].as_str().and_then(|s| s.parse().ok());
+        let district = record["proposal"]["district"].as_str();
+        if let (Some(id), Some(district)) = (id, district) {
+            by_district.entry(district.to_owned()).or_default().push(id);
+        }
+    }
+    if by_district.is_empty() {
+        bail!("process {id} has no accepted projects");
+    }
+    Ok(by_district)
+}
+
+/// Imports a census of `voters` residents, issues their codes, opens
+/// voting if `open_voting` (a regional process is already in voting), and
+/// has each resident register a fresh key and cast a ballot.
+fn vote(
+    admin: &Api,
+    citizen: &Api,
+    id: ProcessId,
+    by_district: &BTreeMap<String, Vec<ProposalId>>,
+    voters: u32,
+    open_voting: bool,
+) -> anyhow::Result<()> {
+    let base = format!("/processes/{id}");
+    let districts: Vec<&String> = by_district.keys().collect();
+    let csv: String = (0..voters)
+        .map(|i| format!("resident-{i},{}\n", districts[i as usize % districts.len()]))
         .collect();
     admin.post(&format!("{base}/census"), "text/csv", csv.as_bytes(), 200)?;
     let codes_csv = admin.post(&format!("{base}/codes"), "application/json", b"", 200)?;
@@ -255,9 +362,11 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<ProcessId> {
             Some((f.first()?.to_string(), f.get(2)?.to_string()))
         })
         .collect();
-    phase("voting")?;
-    for i in 0..args.voters {
-        let district = DISTRICTS[i as usize % 2];
+    if open_voting {
+        admin.post_json(&format!("{base}/phase"), &json!({ "phase": "voting" }), 200)?;
+    }
+    for i in 0..voters {
+        let district = districts[i as usize % districts.len()];
         let code = codes
             .get(&format!("resident-{i}"))
             .ok_or_else(|| anyhow!("no code issued for resident-{i}"))?;
@@ -267,14 +376,10 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<ProcessId> {
             &json!({ "code": code, "voter_key": hex::encode(key.public_key().as_bytes()) }),
             201,
         )?;
-        let projects: Vec<ProposalId> = by_district[district].iter().map(|(p, _)| *p).collect();
-        let ballot = sealed_ballot(&key, id, district, &projects)?;
+        let ballot = sealed_ballot(&key, id, district, &by_district[district])?;
         citizen.post_json(&format!("{base}/ballots"), &ballot, 201)?;
     }
-    if args.close {
-        phase("closed")?;
-    }
-    Ok(id)
+    Ok(())
 }
 
 /// Runs `pbnode demo`, printing the process id.

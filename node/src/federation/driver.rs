@@ -96,6 +96,8 @@ pub async fn run<T: Transport>(
     let mut retry = interval(fed.config.retry_base);
     retry.set_missed_tick_behavior(MissedTickBehavior::Delay);
     driver.resume_pending();
+    // One regional step at a time (it reads whole logs).
+    let regional_busy = Arc::new(std::sync::atomic::AtomicBool::new(false));
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
@@ -115,6 +117,21 @@ pub async fn run<T: Transport>(
                 let d = driver.clone();
                 let fresh = d.fresh_checkpoints(&mut announced).await;
                 tasks.spawn(async move { d.announce(fresh).await });
+                if !regional_busy.swap(true, std::sync::atomic::Ordering::AcqRel) {
+                    let fed = fed.clone();
+                    let busy = regional_busy.clone();
+                    tasks.spawn(async move {
+                        match blocking(move || fed.regional_step()).await {
+                            Ok(actions) => {
+                                for action in actions {
+                                    tracing::info!(?action, "regional process");
+                                }
+                            }
+                            Err(e) => tracing::warn!(error = %e, "regional step failed"),
+                        }
+                        busy.store(false, std::sync::atomic::Ordering::Release);
+                    });
+                }
             }
             _ = retry.tick() => driver.retry_due(),
         }

@@ -97,7 +97,7 @@ impl Federation {
             .ok_or_else(|| FederationError::UnknownLog(origin.to_owned()))
     }
 
-    fn entries(
+    pub(crate) fn entries(
         &self,
         origin: &str,
         start: u64,

@@ -10,6 +10,7 @@
 //! 2 bad input (arguments, unreadable or malformed files), 3 the node could
 //! not be asked (network, error status, an answer of the wrong shape).
 
+pub mod aggregate;
 pub mod download;
 pub mod keys;
 pub mod process;
@@ -38,6 +39,8 @@ pub enum VerifyTarget {
     /// Download a process log and recount it: every signature, the root,
     /// eligibility, the one-ballot rule, the openings, the signed tally.
     Process(process::ProcessArgs),
+    /// Reproduce a region's signed aggregate from every member's log.
+    Aggregate(aggregate::AggregateArgs),
 }
 
 /// Why a verification did not succeed; each kind has its exit code.
@@ -88,6 +91,7 @@ pub fn main(args: &VerifyArgs) -> ExitCode {
     let result = match &args.target {
         VerifyTarget::Receipt(a) => receipt::run(a, &mut out),
         VerifyTarget::Process(a) => process::run(a, &mut out),
+        VerifyTarget::Aggregate(a) => aggregate::run(a, &mut out),
     };
     let _ = out.flush();
     match result {
@@ -96,6 +100,7 @@ pub fn main(args: &VerifyArgs) -> ExitCode {
             let what = match &args.target {
                 VerifyTarget::Receipt(_) => "receipt",
                 VerifyTarget::Process(_) => "process",
+                VerifyTarget::Aggregate(_) => "aggregate",
             };
             eprintln!("pbnode verify {what}: {}: {failure}", failure.label());
             ExitCode::from(failure.exit_code())
