@@ -1,7 +1,9 @@
 //! A member cut off (SIGSTOP) and back converges to the same checkpoints; a
 //! replica killed mid-sync resumes without losing or duplicating entries.
 
-use pbnode_tests::federation_net::{FedSetup, all_entries, origin, run_demo, served, wait_until};
+use pbnode_tests::federation_net::{
+    FedSetup, all_entries, connected, origin, run_demo, served, wait_until,
+};
 use pbnode_tests::real_node::RealNode;
 use std::process::Command;
 use std::time::Duration;
@@ -56,6 +58,12 @@ fn a_replica_killed_mid_sync_resumes_without_loss_or_duplication() {
     let region = fed.start("region", None, &[]);
     let town1 = fed.start("town-1", Some(&region), &[]);
     let mut town2 = fed.start("town-2", Some(&region), &[]);
+    wait_until(
+        "town-2 joins the federation",
+        LIMIT,
+        &[&region, &town1, &town2],
+        || connected(&region, "town-2") && connected(&region, "town-1"),
+    );
     let url = town1.url().to_owned();
     let data = town1.data().to_owned();
     // The demo grows town-1's log for a while; town-2 syncs as it grows.
@@ -63,7 +71,7 @@ fn a_replica_killed_mid_sync_resumes_without_loss_or_duplication() {
         let out = Command::new(pbnode_tests::pbnode_binary())
             .args(["demo", "--node", &url, "--token-file"])
             .arg(data.join("admin-token"))
-            .args(["--voters", "250"])
+            .args(["--voters", "400"])
             .output()
             .expect("pbnode demo");
         assert!(
