@@ -2,6 +2,7 @@
 
 mod crash;
 mod double_voting;
+mod federation;
 mod node_binary;
 mod node_http;
 mod node_lifecycle;

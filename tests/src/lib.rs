@@ -61,5 +61,6 @@ pub fn pbnode_binary() -> &'static Path {
 // Support for tests that kill the real binary and load it (crash, double
 // voting, the ingest benchmark).
 pub mod crash_support;
+pub mod federation_net;
 pub mod real_node;
 pub mod voting_setup;
