@@ -52,16 +52,29 @@ impl Federation {
             old_size: held,
             new_size: size,
         };
-        if let Ok(SyncResponse::Proof(proof)) = transport.request(peer, request).await
-            && verify_consistency(
-                &Blake3Hasher,
-                held,
-                size,
-                &root,
-                &target.checkpoint().root,
-                &proof,
-            )
-            .is_ok()
+        // Only a proof that fails is evidence; a peer that cannot answer
+        // (for instance a replica still behind the target) is asked again
+        // later, not investigated.
+        let proof = match transport.request(peer, request).await {
+            Ok(SyncResponse::Proof(proof)) => proof,
+            Ok(SyncResponse::Error(e)) => return Err(FederationError::wire(peer, e)),
+            Ok(other) => {
+                return Err(FederationError::failed(
+                    peer,
+                    format!("answered a consistency request with {other:?}"),
+                ));
+            }
+            Err(e) => return Err(FederationError::transport(peer, e)),
+        };
+        if verify_consistency(
+            &Blake3Hasher,
+            held,
+            size,
+            &root,
+            &target.checkpoint().root,
+            &proof,
+        )
+        .is_ok()
         {
             return Ok(());
         }
