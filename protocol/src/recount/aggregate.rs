@@ -370,21 +370,11 @@ fn compare(expected: &Aggregate, found: &Aggregate) -> Result<(), AggregateError
 }
 
 fn first_total_difference(expected: &[ProjectTotal], found: &[ProjectTotal]) -> AggregateError {
-    let as_map = |totals: &[ProjectTotal]| -> BTreeMap<ProposalId, u64> {
-        totals.iter().map(|t| (t.project, t.total)).collect()
-    };
-    let (expected, found) = (as_map(expected), as_map(found));
-    let differing = expected
-        .keys()
-        .chain(found.keys())
-        .filter(|p| expected.get(p) != found.get(p))
-        .min()
-        .copied();
-    match differing {
-        Some(project) => AggregateError::Totals {
+    match super::verify::differing_total(expected, found) {
+        Some((project, expected, found)) => AggregateError::Totals {
             project,
-            expected: expected.get(&project).copied(),
-            found: found.get(&project).copied(),
+            expected,
+            found,
         },
         None => AggregateError::TotalsOrder,
     }

@@ -584,30 +584,39 @@ fn compare_tally(
     Ok(())
 }
 
-/// The first project (in id order) whose total differs between the two lists.
-fn first_total_difference(expected: &[ProjectTotal], found: &[ProjectTotal]) -> VerifyError {
+/// The first project (in id order) whose total differs between the two
+/// lists, with its total in each (`None`: absent); `None` when the lists
+/// hold the same totals (perhaps in another order, or repeated).
+pub(crate) fn differing_total(
+    expected: &[ProjectTotal],
+    found: &[ProjectTotal],
+) -> Option<(ProposalId, Option<u64>, Option<u64>)> {
     let as_map = |totals: &[ProjectTotal]| -> BTreeMap<ProposalId, u64> {
         totals.iter().map(|t| (t.project, t.total)).collect()
     };
     let (expected, found) = (as_map(expected), as_map(found));
-    let differing = expected
+    expected
         .keys()
         .chain(found.keys())
         .filter(|p| expected.get(p) != found.get(p))
         .min()
-        .copied();
-    match differing {
-        Some(project) => VerifyError::TallyTotals {
+        .map(|p| (*p, expected.get(p).copied(), found.get(p).copied()))
+}
+
+/// The first project (in id order) whose total differs between the two lists.
+fn first_total_difference(expected: &[ProjectTotal], found: &[ProjectTotal]) -> VerifyError {
+    match differing_total(expected, found) {
+        Some((project, expected, found)) => VerifyError::TallyTotals {
             project,
-            expected: expected.get(&project).copied(),
-            found: found.get(&project).copied(),
+            expected,
+            found,
         },
         // Same totals in another order or with repeats: the order is part of the format.
         None => VerifyError::TallyTotals {
             project: found
-                .keys()
-                .next()
-                .copied()
+                .iter()
+                .map(|t| t.project)
+                .min()
                 .unwrap_or(Id::from_bytes([0; 32])),
             expected: None,
             found: None,
