@@ -34,6 +34,14 @@ pub struct SyncOutcome {
     pub fetched: u64,
 }
 
+/// One batch fetched from a peer, not yet checked.
+struct FetchedBatch {
+    /// The entries' canonical bytes.
+    entries: Vec<Vec<u8>>,
+    /// The consistency proof from the batch's end to the target's size.
+    proof: Vec<Digest>,
+}
+
 /// What a validly signed checkpoint told this node.
 #[derive(Debug)]
 pub(crate) enum Observation {
@@ -99,6 +107,9 @@ impl HashStore for Staged<'_> {
 /// Index entries of the signed objects peers may ask for by id.
 fn index_objects(batch: &mut WriteBatch, log: &LogId, first: u64, entries: &[Vec<u8>]) {
     for (offset, bytes) in entries.iter().enumerate() {
+        if !LogEntry::may_hold_object(bytes) {
+            continue;
+        }
         let id = match encoding::from_bytes::<LogEntry>(bytes) {
             Ok(LogEntry::ProcessDefined(s)) => s.value.id().map(|i| *i.as_bytes()),
             Ok(LogEntry::Tallied(s)) => s.value.id().map(|i| *i.as_bytes()),
@@ -234,65 +245,125 @@ impl Federation {
         let size = target.checkpoint().size;
         let batch_len = u64::from(self.config.sync_batch.clamp(1, MAX_ENTRIES_PER_REQUEST));
         let mut fetched = 0;
-        loop {
-            let start = self.replica_size(origin)?;
-            if start >= size {
-                let fed = self.clone();
-                let (o, t) = (origin.to_owned(), target.clone());
-                blocking(move || fed.finish_sync(&o, &t)).await?;
-                return Ok(SyncOutcome {
-                    origin: origin.to_owned(),
-                    size,
-                    fetched,
-                });
-            }
-            let limit = (size - start).min(batch_len);
-            let entries = match self
-                .ask(
-                    transport,
-                    peer,
-                    SyncRequest::Entries {
-                        origin: origin.to_owned(),
-                        start,
-                        // At most `sync_batch`, which fits in a u32.
-                        limit: u32::try_from(limit).unwrap_or(MAX_ENTRIES_PER_REQUEST),
-                    },
-                )
-                .await?
-            {
-                SyncResponse::Entries { start: s, entries }
-                    if s == start && !entries.is_empty() && entries.len() as u64 <= limit =>
-                {
-                    entries
+        let mut start = self.replica_size(origin)?;
+        let mut next = None;
+        // Pipelined: while one batch is checked and committed on a blocking
+        // thread, the next one is already being fetched, so the network
+        // round trips and the peer's serving overlap with the local work.
+        while start < size {
+            let batch = match next.take() {
+                Some(batch) => batch,
+                None => {
+                    self.fetch_batch(transport, peer, origin, start, size, batch_len)
+                        .await?
                 }
-                other => return Err(misbehaved(peer, format!("bad entries answer: {other:?}"))),
             };
-            let end = start + entries.len() as u64;
-            let proof = if end < size {
-                match self
-                    .ask(
-                        transport,
-                        peer,
-                        SyncRequest::Consistency {
-                            origin: origin.to_owned(),
-                            old_size: end,
-                            new_size: size,
-                        },
-                    )
-                    .await?
-                {
-                    SyncResponse::Proof(p) => p,
-                    other => {
-                        return Err(misbehaved(peer, format!("bad proof answer: {other:?}")));
-                    }
-                }
-            } else {
-                Vec::new()
-            };
-            fetched += entries.len() as u64;
+            let end = start + batch.entries.len() as u64;
+            fetched += batch.entries.len() as u64;
             let fed = self.clone();
             let (o, t) = (origin.to_owned(), target.clone());
-            blocking(move || fed.commit_batch(&o, start, &entries, &proof, &t, peer)).await?;
+            let commit = blocking(move || {
+                fed.commit_batch(&o, start, &batch.entries, &batch.proof, &t, peer)
+            });
+            let applied = if end < size {
+                let prefetch = self.fetch_batch(transport, peer, origin, end, size, batch_len);
+                let (applied, prefetched) = tokio::join!(commit, prefetch);
+                // A fetch error matters only if the commit went through.
+                let applied = applied?;
+                if applied {
+                    next = Some(prefetched?);
+                }
+                applied
+            } else {
+                commit.await?
+            };
+            start = if applied {
+                end
+            } else {
+                // Another sync moved the replica on meanwhile: go on from
+                // its size rather than append twice.
+                next = None;
+                self.replica_size(origin)?
+            };
+        }
+        let fed = self.clone();
+        let (o, t) = (origin.to_owned(), target.clone());
+        blocking(move || fed.finish_sync(&o, &t)).await?;
+        Ok(SyncOutcome {
+            origin: origin.to_owned(),
+            size,
+            fetched,
+        })
+    }
+
+    /// Fetches entries `start..` (at most `batch_len`, not past `size`) and
+    /// the consistency proof from their end to `size`, both requests in
+    /// flight at once. The proof is asked for the full batch's end; a peer
+    /// that sends fewer entries costs one more proof request.
+    async fn fetch_batch<T: Transport>(
+        &self,
+        transport: &T,
+        peer: PublicKey,
+        origin: &str,
+        start: u64,
+        size: u64,
+        batch_len: u64,
+    ) -> Result<FetchedBatch, FederationError> {
+        let limit = (size - start).min(batch_len);
+        let full_end = start + limit;
+        let entries_request = self.ask(
+            transport,
+            peer,
+            SyncRequest::Entries {
+                origin: origin.to_owned(),
+                start,
+                // At most `sync_batch`, which fits in a u32.
+                limit: u32::try_from(limit).unwrap_or(MAX_ENTRIES_PER_REQUEST),
+            },
+        );
+        let (entries, proof) = tokio::join!(
+            entries_request,
+            self.fetch_consistency(transport, peer, origin, full_end, size)
+        );
+        let entries = match entries? {
+            SyncResponse::Entries { start: s, entries }
+                if s == start && !entries.is_empty() && entries.len() as u64 <= limit =>
+            {
+                entries
+            }
+            other => return Err(misbehaved(peer, format!("bad entries answer: {other:?}"))),
+        };
+        let end = start + entries.len() as u64;
+        let proof = if end == full_end {
+            proof?
+        } else {
+            self.fetch_consistency(transport, peer, origin, end, size)
+                .await?
+        };
+        Ok(FetchedBatch { entries, proof })
+    }
+
+    /// The consistency proof from `old_size` to `new_size` (none needed
+    /// when they are equal: the roots are compared directly).
+    async fn fetch_consistency<T: Transport>(
+        &self,
+        transport: &T,
+        peer: PublicKey,
+        origin: &str,
+        old_size: u64,
+        new_size: u64,
+    ) -> Result<Vec<Digest>, FederationError> {
+        if old_size >= new_size {
+            return Ok(Vec::new());
+        }
+        let request = SyncRequest::Consistency {
+            origin: origin.to_owned(),
+            old_size,
+            new_size,
+        };
+        match self.ask(transport, peer, request).await? {
+            SyncResponse::Proof(p) => Ok(p),
+            other => Err(misbehaved(peer, format!("bad proof answer: {other:?}"))),
         }
     }
 
@@ -310,6 +381,8 @@ impl Federation {
     }
 
     /// Stages one batch, checks it against the target and commits it.
+    /// Returns false, committing nothing, when the replica is no longer at
+    /// `start` (another sync moved it on).
     fn commit_batch(
         &self,
         origin: &str,
@@ -318,19 +391,30 @@ impl Federation {
         proof: &[Digest],
         target: &SignedCheckpoint,
         peer: PublicKey,
-    ) -> Result<(), FederationError> {
+    ) -> Result<bool, FederationError> {
         let _guard = self.witness_guard();
         let log = self.replica_log(origin)?;
         let mut log = lock(&log);
         if log.size() != start {
-            // Another sync moved the replica on meanwhile: start again from
-            // its size rather than append twice.
-            return Ok(());
+            return Ok(false);
         }
         let target_cp = target.checkpoint();
+        let end = start + entries.len() as u64;
+        // Read before staging: an error after it would leave staged leaves.
+        let record = if end == target_cp.size {
+            let mut record = self.replica(origin)?.unwrap_or(ReplicaRecord {
+                origin: origin.to_owned(),
+                owner: peer,
+                checkpoint: None,
+                target: None,
+            });
+            mark_verified(&mut record, target);
+            Some(record)
+        } else {
+            None
+        };
         let mut batch = WriteBatch::default();
-        let range = log.stage(entries, &mut batch);
-        let end = range.end;
+        log.stage(entries, &mut batch);
         let root = {
             let staged = Staged::new(&log, &batch, end);
             root_at(&Blake3Hasher, &staged, end)
@@ -359,21 +443,17 @@ impl Federation {
             ));
         }
         index_objects(&mut batch, &replica_log_id(origin), start, entries);
-        if end == target_cp.size {
-            let mut record = self.replica(origin)?.unwrap_or(ReplicaRecord {
-                origin: origin.to_owned(),
-                owner: peer,
-                checkpoint: None,
-                target: None,
-            });
-            mark_verified(&mut record, target);
-            put_record(&mut batch, &record)?;
+        if let Some(record) = &record
+            && let Err(e) = put_record(&mut batch, record)
+        {
+            log.discard_staged();
+            return Err(e);
         }
         let store = self.node.store();
         match store.apply(batch).and_then(|()| store.flush()) {
             Ok(()) => {
                 log.commit_staged();
-                Ok(())
+                Ok(true)
             }
             Err(e) => {
                 log.discard_staged();

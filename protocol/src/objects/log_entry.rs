@@ -68,6 +68,16 @@ pub enum LogEntry {
 }
 
 impl LogEntry {
+    /// Whether encoded entry bytes are of a kind that holds an object
+    /// addressable by id (a definition, a tally, an aggregate), judged from
+    /// the leading variant index alone. Replication indexes such objects
+    /// and skips decoding the others (ballots, proposals: nearly all of a
+    /// log) this way. Bytes it accepts may still fail to decode.
+    pub fn may_hold_object(bytes: &[u8]) -> bool {
+        // Variant indices of ProcessDefined, Tallied and Aggregated.
+        matches!(bytes.get(..4), Some([0, 0, 0, 0 | 8 | 9]))
+    }
+
     /// The Merkle leaf data: the entry's canonical encoding.
     pub fn leaf_data(&self) -> Result<Vec<u8>, EncodeError> {
         self.canonical_bytes()

@@ -139,4 +139,15 @@ proptest! {
             prop_assert_eq!(decoded.leaf_data().unwrap(), bytes);
         }
     }
+
+    /// The variant peek replication uses agrees with a full decode.
+    #[test]
+    fn object_holding_entries_are_recognised_without_decoding(entry in s::log_entry()) {
+        use pbnode_protocol::objects::LogEntry;
+        let holds = matches!(
+            entry,
+            LogEntry::ProcessDefined(_) | LogEntry::Tallied(_) | LogEntry::Aggregated(_)
+        );
+        prop_assert_eq!(LogEntry::may_hold_object(&entry.leaf_data().unwrap()), holds);
+    }
 }
