@@ -7,6 +7,8 @@
 
 pub mod aggregate;
 pub mod election;
+mod entries;
+mod node_signature;
 pub mod verify;
 mod verify_error;
 

@@ -29,13 +29,14 @@
 //!    entry), ballots counted, totals, selection.
 
 use super::election::{BallotProject, tally_process};
+use super::entries::EntryDecoder;
+use super::node_signature::NodeKey;
 use super::verify_error::VerifyError;
 use crate::ballot::{BallotCommitment, BallotContext, BallotOpening, ProjectInfo};
 use crate::crypto::{
-    BatchItem, PublicKey, Signable, SignatureError, Signed, verify_batch_cofactored,
+    BatchItem, PublicKey, Signable, SignatureError, Signed, domain_tagged, verify_batch_cofactored,
     verify_voter_signature,
 };
-use crate::encoding;
 use crate::ids::{Digest, Id};
 use crate::merkle::{Blake3Hasher, MemoryLog};
 use crate::note::{SignedCheckpoint, VerifierKey, parse_process_log_origin};
@@ -43,7 +44,7 @@ use crate::objects::{
     Ballot, CheckpointRef, JurisdictionId, LogEntry, ProcessDef, ProcessId, ProjectTotal,
     ProposalId, ProposalStatus, Tally,
 };
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// The keys a verifier trusts for one process log.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,12 +129,13 @@ struct LoggedCommitment {
 /// Everything the walk over the log collects.
 struct Walk<'a> {
     keys: &'a LogKeys,
+    node: NodeKey,
     process: &'a ProcessDef,
     process_id: ProcessId,
     proposals: BTreeMap<ProposalId, ProjectInfo>,
-    credentials: BTreeMap<PublicKey, (u64, Credential)>,
+    credentials: HashMap<PublicKey, (u64, Credential)>,
     commitments: Vec<LoggedCommitment>,
-    by_id: BTreeMap<Id<BallotCommitment>, usize>,
+    by_id: HashMap<Id<BallotCommitment>, usize>,
     close: Option<u64>,
     tally: Option<(u64, Signed<Tally>)>,
     openings: u64,
@@ -190,6 +192,30 @@ impl Walk<'_> {
             .map_err(|error| VerifyError::NodeSignature { index, kind, error })
     }
 
+    /// [`Walk::node_signed`] with the value's canonical encoding at hand
+    /// (`canonical`), for the one node signature per voter: the same
+    /// verdict and error, checked by [`NodeKey::verifies`].
+    fn node_signed_canonical<T: Signable>(
+        &self,
+        index: u64,
+        kind: &'static str,
+        signed: &Signed<T>,
+        canonical: &[u8],
+    ) -> Result<(), VerifyError> {
+        if signed.signer != *self.node.key() {
+            return self.node_signed(index, kind, signed);
+        }
+        if self.node.verifies(T::TYPE, canonical, &signed.signature) {
+            Ok(())
+        } else {
+            Err(VerifyError::NodeSignature {
+                index,
+                kind,
+                error: SignatureError::Invalid,
+            })
+        }
+    }
+
     fn open_phase(&self, index: u64, kind: &'static str) -> Result<(), VerifyError> {
         match self.close {
             Some(_) => Err(VerifyError::AfterClose { index, kind }),
@@ -204,7 +230,9 @@ impl Walk<'_> {
         }
     }
 
-    fn step(&mut self, index: u64, entry: LogEntry) -> Result<(), VerifyError> {
+    /// Walks one entry; `data` is its canonical encoding (the leaf data it
+    /// was decoded from).
+    fn step(&mut self, index: u64, entry: LogEntry, data: &[u8]) -> Result<(), VerifyError> {
         let kind = entry_kind(&entry);
         match entry {
             LogEntry::ProcessDefined(_) => return Err(VerifyError::ProcessRedefined { index }),
@@ -238,7 +266,7 @@ impl Walk<'_> {
                 }
             }
             LogEntry::CredentialIssued(signed) => {
-                self.node_signed(index, kind, &signed)?;
+                self.node_signed_canonical(index, kind, &signed, signed_value_bytes(data))?;
                 self.open_phase(index, kind)?;
                 let credential = &signed.value;
                 self.same_process(index, credential.process())?;
@@ -257,7 +285,9 @@ impl Walk<'_> {
                 self.credentials
                     .insert(voter, (index, Credential { district }));
             }
-            LogEntry::BallotCommitted(signed) => self.commitment(index, signed)?,
+            LogEntry::BallotCommitted(signed) => {
+                self.commitment(index, signed, signed_value_bytes(data))?
+            }
             LogEntry::BallotOpened(opened) => {
                 self.closed_phase(index, kind)?;
                 if self.tally.is_some() {
@@ -305,10 +335,13 @@ impl Walk<'_> {
         Ok(())
     }
 
+    /// A commitment entry; `canonical` is the commitment's canonical
+    /// encoding (the signed message and the id hash it, not a re-encoding).
     fn commitment(
         &mut self,
         index: u64,
         signed: Signed<BallotCommitment>,
+        canonical: &[u8],
     ) -> Result<(), VerifyError> {
         self.open_phase(index, "commitment")?;
         if signed.signer != signed.value.voter {
@@ -318,7 +351,13 @@ impl Walk<'_> {
                 .unwrap_or(SignatureError::Invalid);
             return Err(VerifyError::VoterSignature { index, error });
         }
-        let item = BatchItem::from_signed(&signed)?;
+        let message = domain_tagged(BallotCommitment::TYPE, canonical);
+        let id = Id::from_bytes(*blake3::hash(&message).as_bytes());
+        let item = BatchItem {
+            message,
+            signer: signed.signer,
+            signature: signed.signature,
+        };
         self.pending_signatures.push((index, item));
         if self.pending_signatures.len() >= SIGNATURE_BATCH {
             self.check_voter_signatures()?;
@@ -330,7 +369,6 @@ impl Walk<'_> {
                 voter: signed.value.voter.to_string(),
             });
         }
-        let id = signed.value.id()?;
         if let Some(&slot) = self.by_id.get(&id) {
             return Err(VerifyError::DuplicateCommitment {
                 index,
@@ -347,9 +385,10 @@ impl Walk<'_> {
     }
 
     /// The last commitment per voter key, in log order, with its ballot
-    /// checked; errors on a missing opening or an invalid ballot.
-    fn counted_ballots(&self) -> Result<Vec<Ballot>, VerifyError> {
-        let mut last: BTreeMap<PublicKey, usize> = BTreeMap::new();
+    /// checked; errors on a missing opening or an invalid ballot. The
+    /// ballots move out of the walk (it needs them no more).
+    fn counted_ballots(&mut self) -> Result<Vec<Ballot>, VerifyError> {
+        let mut last: HashMap<PublicKey, usize> = HashMap::with_capacity(self.credentials.len());
         for (slot, logged) in self.commitments.iter().enumerate() {
             last.insert(logged.commitment.voter, slot);
         }
@@ -362,28 +401,28 @@ impl Walk<'_> {
         };
         let mut ballots = Vec::with_capacity(slots.len());
         for slot in slots {
-            let logged = &self.commitments[slot];
+            let logged = &mut self.commitments[slot];
             let index = logged.index;
-            let Some((_, opening)) = &logged.opening else {
+            let Some((_, opening)) = logged.opening.take() else {
                 return Err(VerifyError::MissingOpening {
                     index,
                     commitment: logged.commitment.id()?,
                 });
             };
-            let ballot = &opening.ballot;
+            let ballot = opening.ballot;
             context
-                .validate(ballot)
+                .validate(&ballot)
                 .map_err(|error| VerifyError::InvalidBallot { index, error })?;
             if let Some((_, credential)) = self.credentials.get(&ballot.voter)
                 && credential.district != ballot.district
             {
                 return Err(VerifyError::BallotDistrictNotCredential {
                     index,
-                    ballot: ballot.district.clone(),
+                    ballot: ballot.district,
                     credential: credential.district.clone(),
                 });
             }
-            ballots.push(ballot.clone());
+            ballots.push(ballot);
         }
         Ok(ballots)
     }
@@ -446,12 +485,13 @@ pub fn verify_log_counted(
             checkpoint: Digest(claimed.root),
         });
     }
-    let mut decoded = entries.iter().zip(0u64..).map(|(data, index)| {
-        encoding::from_bytes::<LogEntry>(data).map_err(|error| VerifyError::Decode { index, error })
-    });
-    let signed_process = match decoded.next() {
+    let mut decoder = EntryDecoder::default();
+    let signed_process = match entries.first() {
         None => return Err(VerifyError::EmptyLog),
-        Some(entry) => match entry? {
+        Some(data) => match decoder
+            .decode(data)
+            .map_err(|error| VerifyError::Decode { index: 0, error })?
+        {
             LogEntry::ProcessDefined(signed) => signed,
             other => {
                 return Err(VerifyError::FirstEntryNotProcess {
@@ -483,19 +523,24 @@ pub fn verify_log_counted(
     }
     let mut walk = Walk {
         keys,
+        node: NodeKey::new(keys.node),
         process,
         process_id,
         proposals: BTreeMap::new(),
-        credentials: BTreeMap::new(),
+        credentials: HashMap::new(),
         commitments: Vec::new(),
-        by_id: BTreeMap::new(),
+        by_id: HashMap::new(),
         close: None,
         tally: None,
         openings: 0,
         pending_signatures: Vec::new(),
     };
-    for (entry, index) in decoded.zip(1u64..) {
-        if let Err(error) = entry.and_then(|entry| walk.step(index, entry)) {
+    for (data, index) in entries.iter().zip(0u64..).skip(1) {
+        let walked = decoder
+            .decode(data)
+            .map_err(|error| VerifyError::Decode { index, error })
+            .and_then(|entry| walk.step(index, entry, data));
+        if let Err(error) = walked {
             // A voter signature still pending comes earlier in the log: it
             // is the first error.
             walk.check_voter_signatures()?;
@@ -622,4 +667,13 @@ fn first_total_difference(expected: &[ProjectTotal], found: &[ProjectTotal]) -> 
             found: None,
         },
     }
+}
+
+/// The canonical encoding of the value in the leaf data of a `LogEntry`
+/// holding a `Signed<T>`: after the `u32` variant index, before the signer
+/// key (32 bytes) and the signature (64 bytes). Only for leaf data that
+/// decoded as such an entry (so at least 100 bytes long).
+fn signed_value_bytes(data: &[u8]) -> &[u8] {
+    data.get(4..data.len().saturating_sub(96))
+        .unwrap_or_default()
 }

@@ -1,0 +1,182 @@
+//! Decoding the per-voter entries of a log with each key decompressed once.
+//!
+//! Why: a voter key appears four times in a log (credential, commitment
+//! value and signer, ballot) and the node key once per credential, and
+//! decoding a [`PublicKey`] decompresses a curve point, which costs about a
+//! third of a batched signature check. Over a million ballots that was most
+//! of a recount.
+//!
+//! How, without loosening anything: the hot entry kinds (credential,
+//! commitment, opening) are decoded by the same canonical decoder into
+//! mirror types whose keys are raw bytes, and each distinct key is then
+//! checked once with [`PublicKey::from_bytes`], exactly what decoding a
+//! `PublicKey` does. The mirrors have the same fields in the same order as
+//! the real types, so they accept exactly the same bytes apart from the key
+//! check. Whenever the fast path refuses an entry (bad bytes, bad key),
+//! [`encoding::from_bytes`] decodes it again so the error is exactly the
+//! one the canonical decoder gives.
+
+use crate::ballot::{BallotCommitment, BallotOpening, Commitment, Nonce};
+use crate::crypto::{PublicKey, Signature, Signed};
+use crate::encoding::{self, DecodeError, fixed};
+use crate::ids::Id;
+use crate::objects::{Ballot, BallotOpened, Choice, LogEntry, ProcessId, VoterCredential};
+use serde::{Deserialize, Deserializer};
+use std::collections::HashMap;
+
+/// Variant indices of the hot [`LogEntry`] kinds (fixed by the format).
+const CREDENTIAL_ISSUED: u32 = 4;
+const BALLOT_COMMITTED: u32 = 5;
+const BALLOT_OPENED: u32 = 6;
+
+/// A key's 32 bytes, not yet checked.
+struct KeyBytes([u8; 32]);
+
+impl<'de> Deserialize<'de> for KeyBytes {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        fixed::deserialize(d).map(KeyBytes)
+    }
+}
+
+/// `Signed<T>` with its signer unchecked.
+#[derive(Deserialize)]
+struct RawSigned<T> {
+    value: T,
+    signer: KeyBytes,
+    signature: Signature,
+}
+
+/// [`VoterCredential`] with its voter key unchecked.
+#[derive(Deserialize)]
+enum RawCredential {
+    V1 {
+        process: ProcessId,
+        district: String,
+        voter: KeyBytes,
+        issued_at: u64,
+    },
+}
+
+/// [`BallotCommitment`] with its voter key unchecked.
+#[derive(Deserialize)]
+struct RawCommitment {
+    process: ProcessId,
+    voter: KeyBytes,
+    commitment: Commitment,
+}
+
+/// [`Ballot`] with its voter key unchecked.
+#[derive(Deserialize)]
+struct RawBallot {
+    process: ProcessId,
+    district: String,
+    voter: KeyBytes,
+    choices: Vec<Choice>,
+}
+
+/// [`BallotOpened`] with the ballot's voter key unchecked.
+#[derive(Deserialize)]
+struct RawOpened {
+    commitment: Id<BallotCommitment>,
+    ballot: RawBallot,
+    nonce: Nonce,
+}
+
+/// Decodes log entries, remembering every key it has checked.
+#[derive(Default)]
+pub(crate) struct EntryDecoder {
+    keys: HashMap<[u8; 32], PublicKey>,
+}
+
+impl EntryDecoder {
+    /// The entry `data` encodes: the same value, or the same error, as
+    /// `encoding::from_bytes::<LogEntry>(data)`.
+    pub(crate) fn decode(&mut self, data: &[u8]) -> Result<LogEntry, DecodeError> {
+        match self.decode_hot(data) {
+            Some(entry) => Ok(entry),
+            None => encoding::from_bytes(data),
+        }
+    }
+
+    /// The hot kinds through the mirrors; `None` for other kinds and for
+    /// anything the canonical decoder must judge.
+    fn decode_hot(&mut self, data: &[u8]) -> Option<LogEntry> {
+        let (tag, payload) = data.split_first_chunk::<4>()?;
+        match u32::from_be_bytes(*tag) {
+            CREDENTIAL_ISSUED => {
+                let raw: RawSigned<RawCredential> = encoding::from_bytes(payload).ok()?;
+                let RawCredential::V1 {
+                    process,
+                    district,
+                    voter,
+                    issued_at,
+                } = raw.value;
+                let value = VoterCredential::V1 {
+                    process,
+                    district,
+                    voter: self.key(&voter)?,
+                    issued_at,
+                };
+                Some(LogEntry::CredentialIssued(self.signed(
+                    value,
+                    &raw.signer,
+                    raw.signature,
+                )?))
+            }
+            BALLOT_COMMITTED => {
+                let raw: RawSigned<RawCommitment> = encoding::from_bytes(payload).ok()?;
+                let value = BallotCommitment {
+                    process: raw.value.process,
+                    voter: self.key(&raw.value.voter)?,
+                    commitment: raw.value.commitment,
+                };
+                Some(LogEntry::BallotCommitted(self.signed(
+                    value,
+                    &raw.signer,
+                    raw.signature,
+                )?))
+            }
+            BALLOT_OPENED => {
+                let raw: RawOpened = encoding::from_bytes(payload).ok()?;
+                let ballot = Ballot {
+                    process: raw.ballot.process,
+                    district: raw.ballot.district,
+                    voter: self.key(&raw.ballot.voter)?,
+                    choices: raw.ballot.choices,
+                };
+                Some(LogEntry::BallotOpened(BallotOpened {
+                    commitment: raw.commitment,
+                    opening: BallotOpening {
+                        ballot,
+                        nonce: raw.nonce,
+                    },
+                }))
+            }
+            _ => None,
+        }
+    }
+
+    fn signed<T>(
+        &mut self,
+        value: T,
+        signer: &KeyBytes,
+        signature: Signature,
+    ) -> Option<Signed<T>> {
+        Some(Signed {
+            value,
+            signer: self.key(signer)?,
+            signature,
+        })
+    }
+
+    /// The key, checked by [`PublicKey::from_bytes`] the first time it is
+    /// seen; `None` when it is not a valid key.
+    fn key(&mut self, bytes: &KeyBytes) -> Option<PublicKey> {
+        if let Some(key) = self.keys.get(&bytes.0) {
+            return Some(*key);
+        }
+        let key = PublicKey::from_bytes(&bytes.0).ok()?;
+        self.keys.insert(bytes.0, key);
+        Some(key)
+    }
+}
