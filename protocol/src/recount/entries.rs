@@ -180,3 +180,109 @@ impl EntryDecoder {
         Some(key)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::{Signable, SigningKey};
+    use crate::objects::Close;
+
+    fn entries() -> Vec<Vec<u8>> {
+        let node = SigningKey::from_seed(&[1; 32]);
+        let voter = SigningKey::from_seed(&[2; 32]);
+        let process: ProcessId = Id::from_bytes([3; 32]);
+        let ballot = Ballot {
+            process,
+            district: "north".into(),
+            voter: voter.public_key(),
+            choices: vec![Choice {
+                project: Id::from_bytes([4; 32]),
+                points: 1,
+            }],
+        };
+        let opening = BallotOpening {
+            ballot,
+            nonce: Nonce([5; 32]),
+        };
+        let commitment = opening.commitment().unwrap();
+        let credential = VoterCredential::V1 {
+            process,
+            district: "north".into(),
+            voter: voter.public_key(),
+            issued_at: 7,
+        };
+        [
+            LogEntry::CredentialIssued(credential.sign(&node).unwrap()),
+            LogEntry::BallotOpened(BallotOpened {
+                commitment: commitment.id().unwrap(),
+                opening,
+            }),
+            LogEntry::BallotCommitted(commitment.sign(&voter).unwrap()),
+            LogEntry::Closed(Close { process, at: 9 }),
+        ]
+        .iter()
+        .map(|e| e.leaf_data().unwrap())
+        .collect()
+    }
+
+    /// Every byte position of `data` set to `value`, one at a time.
+    fn damaged(data: &[u8], value: u8) -> impl Iterator<Item = Vec<u8>> + '_ {
+        (0..data.len()).map(move |i| {
+            let mut copy = data.to_vec();
+            copy[i] = value;
+            copy
+        })
+    }
+
+    #[test]
+    fn decodes_exactly_as_the_canonical_decoder_valid_or_damaged() {
+        let mut decoder = EntryDecoder::default();
+        let mut cases: Vec<Vec<u8>> = Vec::new();
+        let mut truncated = 0;
+        for data in entries() {
+            cases.push(data.clone());
+            // Every field damaged (keys invalid or of another voter, bad
+            // lengths, tags, UTF-8), truncated, extended.
+            cases.extend(damaged(&data, 0xff));
+            cases.extend(damaged(&data, 0x00));
+            cases.extend(damaged(&data, 0x80));
+            for cut in 0..data.len() {
+                cases.push(data[..cut].to_vec());
+                truncated += 1;
+            }
+            let mut longer = data.clone();
+            longer.push(0);
+            cases.push(longer);
+        }
+        let mut refused = 0;
+        for (i, data) in cases.iter().enumerate() {
+            let expected = encoding::from_bytes::<LogEntry>(data);
+            refused += usize::from(expected.is_err());
+            // Twice: the second time its keys come from the memory.
+            assert_eq!(decoder.decode(data), expected, "case {i}");
+            assert_eq!(decoder.decode(data), expected, "case {i} again");
+        }
+        // Every truncation and some damage is refused.
+        assert!(refused > truncated, "{refused} refused");
+    }
+
+    #[test]
+    fn an_invalid_key_is_the_canonical_decoders_error_even_after_valid_keys() {
+        let mut decoder = EntryDecoder::default();
+        let data = entries().remove(2);
+        decoder.decode(&data).unwrap();
+        // The commitment's signer key (just before the signature) replaced by
+        // a non-canonical encoding: y = p.
+        let mut bad = data.clone();
+        let at = bad.len() - 96;
+        bad[at..at + 32].copy_from_slice(&{
+            let mut p = [0xffu8; 32];
+            p[0] = 0xed;
+            p[31] = 0x7f;
+            p
+        });
+        let expected = encoding::from_bytes::<LogEntry>(&bad);
+        assert!(expected.is_err());
+        assert_eq!(decoder.decode(&bad), expected);
+    }
+}

@@ -20,12 +20,89 @@
 use crate::crypto::{DOMAIN_PREFIX, PublicKey, Signature};
 use curve25519_dalek::edwards::EdwardsPoint;
 use curve25519_dalek::scalar::Scalar;
+use curve25519_dalek::traits::Identity;
 use sha2::{Digest, Sha512};
 
 /// One node key, ready to check many signatures.
 pub(crate) struct NodeKey {
     key: PublicKey,
-    minus_a: EdwardsPoint,
+    minus_a: FixedBase,
+    b: FixedBase,
+}
+
+/// Bits per digit of the fixed-base tables.
+const WINDOW: usize = 6;
+/// Digits of a scalar below 2²⁵⁶, with room for the last carry.
+const DIGITS: usize = 256 / WINDOW + 1;
+/// Multiples per table row: 1·P … 2^(WINDOW−1)·P.
+const ROW: usize = 1 << (WINDOW - 1);
+
+/// Variable-time fixed-base multiplication: `rows[j][m − 1] = m·2^(WINDOW·j)·P`,
+/// so `x·P` is one table addition per signed digit of `x`, and no doubling
+/// (computing `s·B − k·A` from scratch takes ~253 doublings). Variable time
+/// is fine: everything a verifier handles is public.
+struct FixedBase {
+    rows: Vec<[EdwardsPoint; ROW]>,
+}
+
+impl FixedBase {
+    fn new(point: EdwardsPoint) -> Self {
+        let mut rows = Vec::with_capacity(DIGITS);
+        let mut base = point;
+        for _ in 0..DIGITS {
+            let mut row = [base; ROW];
+            for m in 1..ROW {
+                row[m] = row[m - 1] + base;
+            }
+            rows.push(row);
+            for _ in 0..WINDOW {
+                base = base + base;
+            }
+        }
+        FixedBase { rows }
+    }
+
+    fn mul(&self, scalar: &Scalar) -> EdwardsPoint {
+        let mut acc = EdwardsPoint::identity();
+        for (row, digit) in self.rows.iter().zip(signed_digits(scalar)) {
+            // Digit 0 adds nothing.
+            let Some(multiple) = (digit.unsigned_abs() as usize)
+                .checked_sub(1)
+                .and_then(|m| row.get(m))
+            else {
+                continue;
+            };
+            if digit > 0 {
+                acc += multiple;
+            } else {
+                acc -= multiple;
+            }
+        }
+        acc
+    }
+}
+
+/// The scalar in radix 2^WINDOW with digits in [−2^(WINDOW−1), 2^(WINDOW−1)]:
+/// `Σ dⱼ·2^(WINDOW·j)` equals it.
+fn signed_digits(scalar: &Scalar) -> [i32; DIGITS] {
+    let bytes = scalar.as_bytes();
+    let bit = |i: usize| -> i32 {
+        bytes
+            .get(i / 8)
+            .map_or(0, |b| i32::from((b >> (i % 8)) & 1))
+    };
+    let mut digits = [0i32; DIGITS];
+    let mut carry = 0;
+    for (j, digit) in digits.iter_mut().enumerate() {
+        let mut value = carry;
+        for i in 0..WINDOW {
+            value += bit(j * WINDOW + i) << i;
+        }
+        let half = 1 << (WINDOW - 1);
+        carry = i32::from(value > half);
+        *digit = value - (carry << WINDOW);
+    }
+    digits
 }
 
 impl NodeKey {
@@ -34,7 +111,8 @@ impl NodeKey {
     pub(crate) fn new(key: PublicKey) -> Self {
         NodeKey {
             key,
-            minus_a: -key.as_dalek().to_edwards(),
+            minus_a: FixedBase::new(-key.as_dalek().to_edwards()),
+            b: FixedBase::new(curve25519_dalek::constants::ED25519_BASEPOINT_POINT),
         }
     }
 
@@ -66,7 +144,7 @@ impl NodeKey {
             .into();
         let k = Scalar::from_bytes_mod_order_wide(&digest);
         // E = s·B − k·A, the R an honest signer committed to.
-        let expected = EdwardsPoint::vartime_double_scalar_mul_basepoint(&k, &self.minus_a, &s);
+        let expected = self.b.mul(&s) + self.minus_a.mul(&k);
         expected.compress().as_bytes() == r_bytes && !expected.is_small_order()
     }
 }
@@ -144,6 +222,29 @@ mod tests {
                 *expected,
                 "case {i}"
             );
+        }
+    }
+
+    #[test]
+    fn fixed_base_multiplication_matches_plain_multiplication() {
+        let point = SigningKey::from_seed(&[3; 32])
+            .public_key()
+            .as_dalek()
+            .to_edwards();
+        let table = FixedBase::new(point);
+        let minus_one = -Scalar::ONE;
+        let mut scalars = vec![Scalar::ZERO, Scalar::ONE, minus_one, Scalar::from(32u64)];
+        // Digit patterns at the edges of the signed range (±2^(WINDOW−1)).
+        for byte in [0x20u8, 0x1f, 0x21, 0xff, 0x80, 0x7f] {
+            let mut bytes = [byte; 32];
+            bytes[31] &= 0x0f;
+            scalars.push(Scalar::from_bytes_mod_order(bytes));
+        }
+        for n in 0..20u8 {
+            scalars.push(Scalar::from_bytes_mod_order_wide(&[n.wrapping_mul(37); 64]));
+        }
+        for (i, scalar) in scalars.iter().enumerate() {
+            assert_eq!(table.mul(scalar), scalar * point, "scalar {i}");
         }
     }
 
