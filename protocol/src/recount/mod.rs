@@ -26,3 +26,5 @@ pub use verify_error::VerifyError;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod verify_tests;

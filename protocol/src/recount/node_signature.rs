@@ -13,9 +13,12 @@
 //!   bytes are equal, `R` and `E` are the same point, so checking that `E`
 //!   is not of small order gives the same verdict without the square root
 //!   of a decompression;
-//! * `−A` is computed once per log, and the message is hashed from the
-//!   entry's own bytes (the canonical encoding of the signed value), not
-//!   re-encoded into a new buffer.
+//! * `s·B − k·A` comes from tables of multiples of `B` and `−A` built once
+//!   per log (additions only, no doublings);
+//! * the encodings of many `E` are computed together ([`first_invalid`]:
+//!   one field inversion for all, not one each);
+//! * the message is hashed from the entry's own bytes (the canonical
+//!   encoding of the signed value), not re-encoded into a new buffer.
 
 use crate::crypto::{DOMAIN_PREFIX, PublicKey, Signature};
 use curve25519_dalek::edwards::EdwardsPoint;
@@ -124,17 +127,29 @@ impl NodeKey {
     /// Whether `signature` is this key's signature on the object of type
     /// `type_tag` whose canonical encoding is `canonical`: the verdict of
     /// `self.key().verify_tagged(type_tag, canonical, signature).is_ok()`.
+    #[cfg(test)]
     pub(crate) fn verifies(&self, type_tag: &str, canonical: &[u8], signature: &Signature) -> bool {
+        self.prepare(type_tag, canonical, signature)
+            .is_some_and(|pending| first_invalid(&[pending]).is_none())
+    }
+
+    /// The first half of [`NodeKey::verifies`]: `None` when `s` is not
+    /// reduced (refused), otherwise the point `R` must encode, to be
+    /// compared by [`first_invalid`] (with others: one field inversion for
+    /// all).
+    pub(crate) fn prepare(
+        &self,
+        type_tag: &str,
+        canonical: &[u8],
+        signature: &Signature,
+    ) -> Option<PendingSignature> {
         let (r_bytes, s_bytes) = signature.0.split_at(32);
-        let Ok(s_bytes) = <[u8; 32]>::try_from(s_bytes) else {
-            return false;
-        };
+        let r: [u8; 32] = r_bytes.try_into().ok()?;
+        let s_bytes: [u8; 32] = s_bytes.try_into().ok()?;
         // s must be reduced (verify_strict's scalar check).
-        let Some(s) = Option::<Scalar>::from(Scalar::from_canonical_bytes(s_bytes)) else {
-            return false;
-        };
+        let s = Option::<Scalar>::from(Scalar::from_canonical_bytes(s_bytes))?;
         let digest: [u8; 64] = Sha512::new()
-            .chain_update(r_bytes)
+            .chain_update(r)
             .chain_update(self.key.as_bytes())
             .chain_update(DOMAIN_PREFIX)
             .chain_update(type_tag.as_bytes())
@@ -145,8 +160,26 @@ impl NodeKey {
         let k = Scalar::from_bytes_mod_order_wide(&digest);
         // E = s·B − k·A, the R an honest signer committed to.
         let expected = self.b.mul(&s) + self.minus_a.mul(&k);
-        expected.compress().as_bytes() == r_bytes && !expected.is_small_order()
+        Some(PendingSignature { r, expected })
     }
+}
+
+/// A node signature whose `R` is still to be compared with the point it
+/// must encode.
+pub(crate) struct PendingSignature {
+    r: [u8; 32],
+    expected: EdwardsPoint,
+}
+
+/// The position of the first signature in `pending` that is invalid: its
+/// `R` bytes are not the encoding of the expected point, or that point is
+/// of small order (as `R` then is: verify_strict refuses it).
+pub(crate) fn first_invalid(pending: &[PendingSignature]) -> Option<usize> {
+    let points: Vec<EdwardsPoint> = pending.iter().map(|p| p.expected).collect();
+    EdwardsPoint::compress_batch_alloc(&points)
+        .iter()
+        .zip(pending)
+        .position(|(encoded, p)| encoded.as_bytes() != &p.r || p.expected.is_small_order())
 }
 
 #[cfg(test)]
