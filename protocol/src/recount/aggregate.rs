@@ -49,7 +49,7 @@ use crate::objects::{
 };
 use crate::receipt::note_witness_policy;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// One member's log of a regional process, as the region pulled it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -227,9 +227,10 @@ fn combine(
         .first()
         .map(|m| (m.id, m.verified.on_ballot.clone()));
     let on_ballot: Vec<BallotProject> = first.clone().map(|(_, b)| b).unwrap_or_default();
-    let mut voters: BTreeMap<PublicKey, JurisdictionId> = BTreeMap::new();
-    let mut ballots: Vec<Ballot> = Vec::new();
-    for member in &checked {
+    let total: usize = checked.iter().map(|m| m.verified.ballots.len()).sum();
+    let mut voters: HashMap<PublicKey, JurisdictionId> = HashMap::with_capacity(total);
+    let mut ballots: Vec<Ballot> = Vec::with_capacity(total);
+    for member in &mut checked {
         if let Some((first_id, first_ballot)) = &first
             && member.verified.on_ballot != *first_ballot
         {
@@ -238,7 +239,8 @@ fn combine(
                 first: *first_id,
             });
         }
-        for ballot in &member.verified.ballots {
+        // The ballots move: the member's list is not needed after this.
+        for ballot in std::mem::take(&mut member.verified.ballots) {
             if let Some(other) = voters.insert(ballot.voter, member.id) {
                 return Err(AggregateError::VoterInTwoMembers {
                     voter: ballot.voter.to_string(),
@@ -246,7 +248,7 @@ fn combine(
                     second: member.id,
                 });
             }
-            ballots.push(ballot.clone());
+            ballots.push(ballot);
         }
     }
     // Step 5.

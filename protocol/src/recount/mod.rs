@@ -7,6 +7,8 @@
 
 pub mod aggregate;
 pub mod election;
+mod entries;
+mod node_signature;
 pub mod verify;
 mod verify_error;
 
@@ -24,3 +26,5 @@ pub use verify_error::VerifyError;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod verify_tests;

@@ -29,13 +29,14 @@
 //!    entry), ballots counted, totals, selection.
 
 use super::election::{BallotProject, tally_process};
+use super::entries::EntryDecoder;
+use super::node_signature::{NodeKey, PendingSignature, first_invalid};
 use super::verify_error::VerifyError;
 use crate::ballot::{BallotCommitment, BallotContext, BallotOpening, ProjectInfo};
 use crate::crypto::{
-    BatchItem, PublicKey, Signable, SignatureError, Signed, verify_batch_cofactored,
+    BatchItem, PublicKey, Signable, SignatureError, Signed, domain_tagged, verify_batch_cofactored,
     verify_voter_signature,
 };
-use crate::encoding;
 use crate::ids::{Digest, Id};
 use crate::merkle::{Blake3Hasher, MemoryLog};
 use crate::note::{SignedCheckpoint, VerifierKey, parse_process_log_origin};
@@ -43,7 +44,7 @@ use crate::objects::{
     Ballot, CheckpointRef, JurisdictionId, LogEntry, ProcessDef, ProcessId, ProjectTotal,
     ProposalId, ProposalStatus, Tally,
 };
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// The keys a verifier trusts for one process log.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,18 +129,22 @@ struct LoggedCommitment {
 /// Everything the walk over the log collects.
 struct Walk<'a> {
     keys: &'a LogKeys,
+    node: NodeKey,
     process: &'a ProcessDef,
     process_id: ProcessId,
     proposals: BTreeMap<ProposalId, ProjectInfo>,
-    credentials: BTreeMap<PublicKey, (u64, Credential)>,
+    credentials: HashMap<PublicKey, (u64, Credential)>,
     commitments: Vec<LoggedCommitment>,
-    by_id: BTreeMap<Id<BallotCommitment>, usize>,
+    by_id: HashMap<Id<BallotCommitment>, usize>,
     close: Option<u64>,
     tally: Option<(u64, Signed<Tally>)>,
     openings: u64,
     /// Voter signatures not yet checked, with their entry index: they are
-    /// checked in batches (see [`Walk::check_voter_signatures`]).
+    /// checked in batches (see [`Walk::check_signatures`]).
     pending_signatures: Vec<(u64, BatchItem)>,
+    /// Node signatures on credentials whose last step is still to do, with
+    /// their entry index (see [`Walk::check_signatures`]).
+    pending_credentials: Vec<(u64, PendingSignature)>,
 }
 
 /// Voter signatures checked per batch: large enough for the batch equation
@@ -147,25 +152,53 @@ struct Walk<'a> {
 const SIGNATURE_BATCH: usize = 1024;
 
 impl Walk<'_> {
-    /// Checks every pending voter signature under the cofactored rule
-    /// (`crypto::verify_batch_cofactored`: the same verdict as checking each
-    /// alone, about three times faster); the first invalid one is the error.
-    fn check_voter_signatures(&mut self) -> Result<(), VerifyError> {
+    /// Checks every pending signature: voter signatures under the
+    /// cofactored rule in one batch (`crypto::verify_batch_cofactored`: the
+    /// same verdict as checking each alone, about three times faster), node
+    /// signatures on credentials by their last step (one inversion for
+    /// all). The invalid signature that comes first in the log is the error.
+    fn check_signatures(&mut self) -> Result<(), VerifyError> {
+        let voter = self.first_invalid_voter_signature();
+        let node = self.first_invalid_credential_signature();
+        match (voter, node) {
+            (Some((v, _)), Some((n, error))) if n < v => Err(error),
+            (Some((_, error)), _) | (None, Some((_, error))) => Err(error),
+            (None, None) => Ok(()),
+        }
+    }
+
+    fn first_invalid_voter_signature(&mut self) -> Option<(u64, VerifyError)> {
         let pending = std::mem::take(&mut self.pending_signatures);
         if pending.is_empty() {
-            return Ok(());
+            return None;
         }
-        let items: Vec<BatchItem> = pending.iter().map(|(_, item)| item.clone()).collect();
-        match verify_batch_cofactored(&items) {
-            Ok(()) => Ok(()),
-            Err(failed) => {
-                let index = failed.first().map_or(0, |&i| pending[i].0);
-                Err(VerifyError::VoterSignature {
-                    index,
-                    error: SignatureError::Invalid,
-                })
-            }
+        let (indices, items): (Vec<u64>, Vec<BatchItem>) = pending.into_iter().unzip();
+        let failed = verify_batch_cofactored(&items).err()?;
+        let index = failed
+            .first()
+            .and_then(|&i| indices.get(i))
+            .copied()
+            .unwrap_or(0);
+        let error = VerifyError::VoterSignature {
+            index,
+            error: SignatureError::Invalid,
+        };
+        Some((index, error))
+    }
+
+    fn first_invalid_credential_signature(&mut self) -> Option<(u64, VerifyError)> {
+        let pending = std::mem::take(&mut self.pending_credentials);
+        if pending.is_empty() {
+            return None;
         }
+        let (indices, signatures): (Vec<u64>, Vec<PendingSignature>) = pending.into_iter().unzip();
+        let index = *indices.get(first_invalid(&signatures)?)?;
+        let error = VerifyError::NodeSignature {
+            index,
+            kind: "credential",
+            error: SignatureError::Invalid,
+        };
+        Some((index, error))
     }
 
     fn same_process(&self, index: u64, found: &ProcessId) -> Result<(), VerifyError> {
@@ -190,6 +223,34 @@ impl Walk<'_> {
             .map_err(|error| VerifyError::NodeSignature { index, kind, error })
     }
 
+    /// [`Walk::node_signed`] with the value's canonical encoding at hand
+    /// (`canonical`), for the one node signature per voter: the same
+    /// verdict and error, the last step deferred to
+    /// [`Walk::check_signatures`].
+    fn node_signed_canonical<T: Signable>(
+        &mut self,
+        index: u64,
+        kind: &'static str,
+        signed: &Signed<T>,
+        canonical: &[u8],
+    ) -> Result<(), VerifyError> {
+        if signed.signer != *self.node.key() {
+            return self.node_signed(index, kind, signed);
+        }
+        let Some(pending) = self.node.prepare(T::TYPE, canonical, &signed.signature) else {
+            return Err(VerifyError::NodeSignature {
+                index,
+                kind,
+                error: SignatureError::Invalid,
+            });
+        };
+        self.pending_credentials.push((index, pending));
+        if self.pending_credentials.len() >= SIGNATURE_BATCH {
+            self.check_signatures()?;
+        }
+        Ok(())
+    }
+
     fn open_phase(&self, index: u64, kind: &'static str) -> Result<(), VerifyError> {
         match self.close {
             Some(_) => Err(VerifyError::AfterClose { index, kind }),
@@ -204,7 +265,9 @@ impl Walk<'_> {
         }
     }
 
-    fn step(&mut self, index: u64, entry: LogEntry) -> Result<(), VerifyError> {
+    /// Walks one entry; `data` is its canonical encoding (the leaf data it
+    /// was decoded from).
+    fn step(&mut self, index: u64, entry: LogEntry, data: &[u8]) -> Result<(), VerifyError> {
         let kind = entry_kind(&entry);
         match entry {
             LogEntry::ProcessDefined(_) => return Err(VerifyError::ProcessRedefined { index }),
@@ -238,7 +301,7 @@ impl Walk<'_> {
                 }
             }
             LogEntry::CredentialIssued(signed) => {
-                self.node_signed(index, kind, &signed)?;
+                self.node_signed_canonical(index, kind, &signed, signed_value_bytes(data))?;
                 self.open_phase(index, kind)?;
                 let credential = &signed.value;
                 self.same_process(index, credential.process())?;
@@ -257,7 +320,9 @@ impl Walk<'_> {
                 self.credentials
                     .insert(voter, (index, Credential { district }));
             }
-            LogEntry::BallotCommitted(signed) => self.commitment(index, signed)?,
+            LogEntry::BallotCommitted(signed) => {
+                self.commitment(index, signed, signed_value_bytes(data))?
+            }
             LogEntry::BallotOpened(opened) => {
                 self.closed_phase(index, kind)?;
                 if self.tally.is_some() {
@@ -305,10 +370,13 @@ impl Walk<'_> {
         Ok(())
     }
 
+    /// A commitment entry; `canonical` is the commitment's canonical
+    /// encoding (the signed message and the id hash it, not a re-encoding).
     fn commitment(
         &mut self,
         index: u64,
         signed: Signed<BallotCommitment>,
+        canonical: &[u8],
     ) -> Result<(), VerifyError> {
         self.open_phase(index, "commitment")?;
         if signed.signer != signed.value.voter {
@@ -318,10 +386,16 @@ impl Walk<'_> {
                 .unwrap_or(SignatureError::Invalid);
             return Err(VerifyError::VoterSignature { index, error });
         }
-        let item = BatchItem::from_signed(&signed)?;
+        let message = domain_tagged(BallotCommitment::TYPE, canonical);
+        let id = Id::from_bytes(*blake3::hash(&message).as_bytes());
+        let item = BatchItem {
+            message,
+            signer: signed.signer,
+            signature: signed.signature,
+        };
         self.pending_signatures.push((index, item));
         if self.pending_signatures.len() >= SIGNATURE_BATCH {
-            self.check_voter_signatures()?;
+            self.check_signatures()?;
         }
         self.same_process(index, &signed.value.process)?;
         if !self.credentials.contains_key(&signed.value.voter) {
@@ -330,7 +404,6 @@ impl Walk<'_> {
                 voter: signed.value.voter.to_string(),
             });
         }
-        let id = signed.value.id()?;
         if let Some(&slot) = self.by_id.get(&id) {
             return Err(VerifyError::DuplicateCommitment {
                 index,
@@ -347,9 +420,10 @@ impl Walk<'_> {
     }
 
     /// The last commitment per voter key, in log order, with its ballot
-    /// checked; errors on a missing opening or an invalid ballot.
-    fn counted_ballots(&self) -> Result<Vec<Ballot>, VerifyError> {
-        let mut last: BTreeMap<PublicKey, usize> = BTreeMap::new();
+    /// checked; errors on a missing opening or an invalid ballot. The
+    /// ballots move out of the walk (it needs them no more).
+    fn counted_ballots(&mut self) -> Result<Vec<Ballot>, VerifyError> {
+        let mut last: HashMap<PublicKey, usize> = HashMap::with_capacity(self.credentials.len());
         for (slot, logged) in self.commitments.iter().enumerate() {
             last.insert(logged.commitment.voter, slot);
         }
@@ -362,28 +436,28 @@ impl Walk<'_> {
         };
         let mut ballots = Vec::with_capacity(slots.len());
         for slot in slots {
-            let logged = &self.commitments[slot];
+            let logged = &mut self.commitments[slot];
             let index = logged.index;
-            let Some((_, opening)) = &logged.opening else {
+            let Some((_, opening)) = logged.opening.take() else {
                 return Err(VerifyError::MissingOpening {
                     index,
                     commitment: logged.commitment.id()?,
                 });
             };
-            let ballot = &opening.ballot;
+            let ballot = opening.ballot;
             context
-                .validate(ballot)
+                .validate(&ballot)
                 .map_err(|error| VerifyError::InvalidBallot { index, error })?;
             if let Some((_, credential)) = self.credentials.get(&ballot.voter)
                 && credential.district != ballot.district
             {
                 return Err(VerifyError::BallotDistrictNotCredential {
                     index,
-                    ballot: ballot.district.clone(),
+                    ballot: ballot.district,
                     credential: credential.district.clone(),
                 });
             }
-            ballots.push(ballot.clone());
+            ballots.push(ballot);
         }
         Ok(ballots)
     }
@@ -446,12 +520,13 @@ pub fn verify_log_counted(
             checkpoint: Digest(claimed.root),
         });
     }
-    let mut decoded = entries.iter().zip(0u64..).map(|(data, index)| {
-        encoding::from_bytes::<LogEntry>(data).map_err(|error| VerifyError::Decode { index, error })
-    });
-    let signed_process = match decoded.next() {
+    let mut decoder = EntryDecoder::default();
+    let signed_process = match entries.first() {
         None => return Err(VerifyError::EmptyLog),
-        Some(entry) => match entry? {
+        Some(data) => match decoder
+            .decode(data)
+            .map_err(|error| VerifyError::Decode { index: 0, error })?
+        {
             LogEntry::ProcessDefined(signed) => signed,
             other => {
                 return Err(VerifyError::FirstEntryNotProcess {
@@ -483,26 +558,32 @@ pub fn verify_log_counted(
     }
     let mut walk = Walk {
         keys,
+        node: NodeKey::new(keys.node),
         process,
         process_id,
         proposals: BTreeMap::new(),
-        credentials: BTreeMap::new(),
+        credentials: HashMap::new(),
         commitments: Vec::new(),
-        by_id: BTreeMap::new(),
+        by_id: HashMap::new(),
         close: None,
         tally: None,
         openings: 0,
         pending_signatures: Vec::new(),
+        pending_credentials: Vec::new(),
     };
-    for (entry, index) in decoded.zip(1u64..) {
-        if let Err(error) = entry.and_then(|entry| walk.step(index, entry)) {
-            // A voter signature still pending comes earlier in the log: it
-            // is the first error.
-            walk.check_voter_signatures()?;
+    for (data, index) in entries.iter().zip(0u64..).skip(1) {
+        let walked = decoder
+            .decode(data)
+            .map_err(|error| VerifyError::Decode { index, error })
+            .and_then(|entry| walk.step(index, entry, data));
+        if let Err(error) = walked {
+            // A signature still pending comes earlier in the log (or is this
+            // entry's, checked before the rest of it): it is the first error.
+            walk.check_signatures()?;
             return Err(error);
         }
     }
-    walk.check_voter_signatures()?;
+    walk.check_signatures()?;
     if walk.close.is_none() {
         return Err(VerifyError::NotClosed);
     }
@@ -622,4 +703,13 @@ fn first_total_difference(expected: &[ProjectTotal], found: &[ProjectTotal]) -> 
             found: None,
         },
     }
+}
+
+/// The canonical encoding of the value in the leaf data of a `LogEntry`
+/// holding a `Signed<T>`: after the `u32` variant index, before the signer
+/// key (32 bytes) and the signature (64 bytes). Only for leaf data that
+/// decoded as such an entry (so at least 100 bytes long).
+fn signed_value_bytes(data: &[u8]) -> &[u8] {
+    data.get(4..data.len().saturating_sub(96))
+        .unwrap_or_default()
 }
