@@ -72,19 +72,21 @@ pub fn run(args: &ReceiptArgs, out: &mut dyn Write) -> Result<(), Failure> {
         .transpose()
         .map_err(|e| Failure::BadInput(e.to_string()))?;
     // The log the receipt is in, at the node given: its owner, or any
-    // replica of it.
+    // replica of it. Found before the offline checks only when the key
+    // must come from the node; otherwise after them, so that they are
+    // reported even when the node cannot be reached.
     let origin = receipt.checkpoint.checkpoint().origin.clone();
-    let source = client
-        .as_ref()
-        .map(|client| LogSource::for_origin(client, &origin))
-        .transpose()?;
-    let (key, key_source) = match (&args.vkey, &source) {
+    let mut source = None;
+    let (key, key_source) = match (&args.vkey, &client) {
         (Some(vkey), _) => (keys::load_vkey(vkey, "--vkey")?, KeySource::Pinned),
-        (None, Some(source)) => {
+        (None, Some(client)) => {
+            let found = LogSource::for_origin(client, &origin)?;
             eprintln!(
                 "warning: no --vkey given: checking the node against the key it serves itself"
             );
-            fetched_key(source, &receipt.process.to_string(), &origin)?
+            let fetched = fetched_key(&found, &receipt.process.to_string(), &origin)?;
+            source = Some(found);
+            fetched
         }
         (None, None) => {
             return Err(Failure::BadInput(
@@ -95,7 +97,11 @@ pub fn run(args: &ReceiptArgs, out: &mut dyn Write) -> Result<(), Failure> {
         }
     };
     let verified = check_offline(&receipt, &key, policy.as_ref(), &key_source, out)?;
-    if let Some(source) = source {
+    if let Some(client) = &client {
+        let source = match source {
+            Some(found) => found,
+            None => LogSource::for_origin(client, &origin)?,
+        };
         if source.is_replica() {
             say(
                 out,
