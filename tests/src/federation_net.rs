@@ -9,8 +9,11 @@
 
 use crate::pbnode_binary;
 use crate::real_node::RealNode;
+use crate::voter::{SealedBallot, Voter};
 use pbnode_protocol::note::{SignedCheckpoint, process_log_origin};
+use pbnode_protocol::objects::ProposalId;
 use serde_json::Value;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
@@ -168,9 +171,19 @@ pub fn member_key(members: &str, slug: &str) -> String {
 /// Runs `pbnode demo` against `node` (a process `slug` with `voters`
 /// voters, voting left open) and returns the process id.
 pub fn run_demo(node: &RealNode, slug: &str, voters: u32) -> String {
+    demo(node, slug, voters, false)
+}
+
+/// Runs `pbnode demo --close` against `node`: the process `slug` with
+/// `voters` voters, closed and tallied. Returns the process id.
+pub fn run_closed_demo(node: &RealNode, slug: &str, voters: u32) -> String {
+    demo(node, slug, voters, true)
+}
+
+fn demo(node: &RealNode, slug: &str, voters: u32, close: bool) -> String {
     let token_file = node.data().join("admin-token");
     let voters = voters.to_string();
-    let out = pbnode(&[
+    let mut args = vec![
         "demo",
         "--node",
         node.url(),
@@ -180,7 +193,11 @@ pub fn run_demo(node: &RealNode, slug: &str, voters: u32) -> String {
         slug,
         "--voters",
         &voters,
-    ]);
+    ];
+    if close {
+        args.push("--close");
+    }
+    let out = pbnode(&args);
     String::from_utf8(out.stdout)
         .expect("utf-8")
         .trim()
@@ -280,4 +297,128 @@ pub fn wait_until(
         );
         std::thread::sleep(Duration::from_millis(200));
     }
+}
+
+/// Runs a `pbnode` subcommand and returns its output whatever its exit
+/// status (for commands expected to refuse).
+pub fn pbnode_unchecked(args: &[&str]) -> Output {
+    Command::new(pbnode_binary())
+        .args(args)
+        .env_remove("RUST_LOG")
+        .output()
+        .unwrap_or_else(|e| panic!("running pbnode {args:?}: {e}"))
+}
+
+/// The jurisdiction id (hex) of `node` (`GET /api/v1/node`): what a
+/// regional process lists as its members.
+pub fn jurisdiction_id(node: &RealNode) -> String {
+    let info = node.client().get("/api/v1/node").expect_json(200);
+    info["jurisdiction"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no jurisdiction in {info}"))
+        .to_owned()
+}
+
+/// Defines a regional process on `region` for `members` with `pbnode demo
+/// --regional-members` (as `scripts/devnet.sh` does): six accepted
+/// projects, three per district (`north`, `south`), voting open. Returns
+/// its id.
+pub fn regional_process(region: &RealNode, slug: &str, members: &[&RealNode]) -> String {
+    let ids: Vec<String> = members.iter().map(|m| jurisdiction_id(m)).collect();
+    let token_file = region.data().join("admin-token");
+    let out = pbnode(&[
+        "demo",
+        "--node",
+        region.url(),
+        "--token-file",
+        token_file.to_str().expect("utf-8"),
+        "--slug",
+        slug,
+        "--regional-members",
+        &ids.join(","),
+    ]);
+    String::from_utf8(out.stdout)
+        .expect("utf-8")
+        .trim()
+        .to_owned()
+}
+
+/// The accepted projects of `process` on `node`, by district.
+pub fn accepted_by_district(node: &RealNode, process: &str) -> BTreeMap<String, Vec<ProposalId>> {
+    let list = node
+        .client()
+        .get(&format!(
+            "/api/v1/processes/{process}/proposals?status=accepted"
+        ))
+        .expect_json(200);
+    let records = list
+        .as_array()
+        .or_else(|| list["proposals"].as_array())
+        .unwrap_or_else(|| panic!("not a proposal list: {list}"));
+    let mut by_district: BTreeMap<String, Vec<ProposalId>> = BTreeMap::new();
+    for record in records {
+        let id: ProposalId = record["id"]
+            .as_str()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("proposal id in {record}"));
+        let district = record["proposal"]["district"]
+            .as_str()
+            .unwrap_or_else(|| panic!("district in {record}"));
+        by_district.entry(district.to_owned()).or_default().push(id);
+    }
+    by_district
+}
+
+/// Imports `census` (voter reference, district) into `process` on `node`
+/// and issues the codes; returns each reference's code.
+pub fn census_codes(
+    node: &RealNode,
+    process: &str,
+    census: &[(String, &str)],
+) -> BTreeMap<String, String> {
+    let admin = node.admin();
+    let csv: String = std::iter::once("voter_ref,district\n".to_owned())
+        .chain(census.iter().map(|(r, d)| format!("{r},{d}\n")))
+        .collect();
+    admin
+        .post_raw(
+            &format!("/api/v1/processes/{process}/census"),
+            "text/csv",
+            csv.as_bytes(),
+        )
+        .expect_json(200);
+    let codes = admin.post_empty(&format!("/api/v1/processes/{process}/codes"));
+    codes
+        .expect_text(200)
+        .lines()
+        .skip(1)
+        .map(|line| {
+            let fields: Vec<&str> = line.split(',').collect();
+            (fields[0].to_owned(), fields[2].to_owned())
+        })
+        .collect()
+}
+
+/// Registers `voter` with `code` in `process` on `node` and casts
+/// `ballot`; returns the receipt the node answered.
+pub fn register_and_vote(
+    node: &RealNode,
+    process: &str,
+    voter: &Voter,
+    code: &str,
+    ballot: &SealedBallot,
+) -> Value {
+    let citizen = node.client();
+    citizen
+        .post_json(
+            &format!("/api/v1/processes/{process}/voters"),
+            &voter.registration(code),
+        )
+        .expect_json(201);
+    citizen
+        .post_json(
+            &format!("/api/v1/processes/{process}/ballots"),
+            &ballot.body(),
+        )
+        .expect_json(201)
 }

@@ -17,6 +17,7 @@ use pbnode_protocol::federation::{
     GossipMessage, MemberRole, SyncRequest, SyncResponse, WireError,
 };
 use pbnode_protocol::note::process_log_origin;
+use pbnode_protocol::recount::aggregate::RegionalDataset;
 use serde_json::json;
 use std::sync::Arc;
 use warp::filters::BoxedFilter;
@@ -54,6 +55,19 @@ const ROUTES: &[RouteSpec] = &[
         request: None,
         status: 200,
         response: Body::Json("Equivocations"),
+    },
+    RouteSpec {
+        method: Method::Get,
+        path: "/api/v1/federation/dataset",
+        summary: "A region's dataset of its members' closed processes, from the replicas it \
+                  holds, each log verified in full: participation, selected funds by category \
+                  and district, verification status (a failed or equivocating member is listed \
+                  with the reason, without figures); sums per currency. Empty when the node is \
+                  not federated; 404 on a member that is not a region",
+        access: Access::Public,
+        request: None,
+        status: 200,
+        response: Body::Json("RegionalDataset"),
     },
     RouteSpec {
         method: Method::Get,
@@ -177,6 +191,66 @@ const SCHEMAS: &[SchemaSpec] = &[
         },
     },
     SchemaSpec {
+        name: "RegionalDataset",
+        schema: || {
+            let funds = json!({ "type": "array", "items": {
+                "type": "object",
+                "required": ["key", "projects", "amount"],
+                "properties": {
+                    "key": { "type": "string" },
+                    "projects": { "type": "integer" },
+                    "amount": { "type": "integer", "description": "minor units" }
+                }
+            } });
+            let participation = json!({
+                "type": "object",
+                "required": ["ballots_counted", "credentials", "per_mille"],
+                "properties": {
+                    "ballots_counted": { "type": "integer" },
+                    "credentials": { "type": "integer" },
+                    "per_mille": { "type": ["integer", "null"] }
+                }
+            });
+            json!({
+                "type": "object",
+                "description": "protocol::recount::RegionalDataset",
+                "required": ["members", "totals"],
+                "properties": {
+                    "members": { "type": "array", "items": {
+                        "type": "object",
+                        "required": ["jurisdiction", "name", "process", "slug", "currency",
+                                     "budget", "status", "participation", "by_category",
+                                     "by_district"],
+                        "properties": {
+                            "jurisdiction": { "type": "string" },
+                            "name": { "type": "string" },
+                            "process": { "type": "string" },
+                            "slug": { "type": "string" },
+                            "currency": { "type": "string" },
+                            "budget": { "type": "integer" },
+                            "status": { "description": "\"Ok\" or {\"Failed\": reason}" },
+                            "participation": participation,
+                            "by_category": funds,
+                            "by_district": funds
+                        }
+                    } },
+                    "totals": { "type": "array", "items": {
+                        "type": "object",
+                        "required": ["currency", "processes", "budget", "participation",
+                                     "by_category"],
+                        "properties": {
+                            "currency": { "type": "string" },
+                            "processes": { "type": "integer" },
+                            "budget": { "type": "integer" },
+                            "participation": participation,
+                            "by_category": funds
+                        }
+                    } }
+                }
+            })
+        },
+    },
+    SchemaSpec {
         name: "SignedAggregate",
         schema: || {
             json!({
@@ -192,8 +266,9 @@ const SCHEMAS: &[SchemaSpec] = &[
         schema: || {
             json!({
                 "type": "object",
-                "required": ["start", "entries"],
+                "required": ["size", "start", "entries"],
                 "properties": {
+                    "size": { "type": "integer" },
                     "start": { "type": "integer" },
                     "entries": { "type": "array", "items": { "type": "string" } }
                 }
@@ -235,6 +310,20 @@ fn ask(fed: &FederationApi, request: SyncRequest) -> Result<SyncResponse, ApiErr
 fn origin(slug: &str, process: &str) -> Result<String, ApiError> {
     process_log_origin(slug, process)
         .map_err(|e| ApiError::bad_request("bad_path", format!("not a log origin: {e}")))
+}
+
+/// The entries this node serves of `origin` (own log or replica); an
+/// unknown log is left to the request itself to report.
+fn served_size(fed: &Federation, origin: &str) -> Result<u64, ApiError> {
+    let size = match fed.own_process(origin) {
+        Some(process) => fed.node().log_size(&process).map_err(ApiError::internal)?,
+        // Only a log this node replicates: opening another would make one.
+        None => match fed.replica(origin).map_err(ApiError::internal)? {
+            Some(_) => fed.replica_size(origin).map_err(ApiError::internal)?,
+            None => 0,
+        },
+    };
+    Ok(size)
 }
 
 fn unexpected(answer: SyncResponse) -> ApiError {
@@ -313,6 +402,28 @@ async fn equivocations(ctx: ApiContext) -> Result<Response, Rejection> {
     Ok(ok(&body))
 }
 
+async fn dataset(ctx: ApiContext) -> Result<Response, Rejection> {
+    if ctx.federation.is_none() {
+        // Not federated: no members, so an empty dataset (as `/federation`
+        // answers `enabled: false`, not an error).
+        return Ok(ok(&RegionalDataset {
+            members: Vec::new(),
+            totals: Vec::new(),
+        }));
+    }
+    let dataset = blocking(&ctx, |api| {
+        let fed = &api.federation;
+        if fed.own_member().role != MemberRole::Region {
+            return Err(ApiError::not_found(
+                "this node is not a region: the regional dataset is served by regions",
+            ));
+        }
+        fed.regional_dataset().map_err(ApiError::internal)
+    })
+    .await?;
+    Ok(ok(&dataset))
+}
+
 async fn checkpoint(slug: String, process: String, ctx: ApiContext) -> Result<Response, Rejection> {
     let origin = origin(&slug, &process)?;
     let answer = blocking(&ctx, move |api| {
@@ -336,21 +447,23 @@ async fn entries(
     let limit = number(&query, "limit")?
         .unwrap_or(u64::from(MAX_ENTRIES_PER_REQUEST))
         .clamp(1, u64::from(MAX_ENTRIES_PER_REQUEST)) as u32;
-    let answer = blocking(&ctx, move |api| {
-        ask(
-            api,
-            SyncRequest::Entries {
-                origin,
-                start,
-                limit,
-            },
-        )
+    let (size, answer) = blocking(&ctx, move |api| {
+        let size = served_size(&api.federation, &origin)?;
+        let request = SyncRequest::Entries {
+            origin,
+            start,
+            limit,
+        };
+        Ok((size, ask(api, request)?))
     })
     .await?;
     match answer {
+        // `size` as `/processes/{p}/log` has it: one client reads both.
         SyncResponse::Entries { start, entries } => {
             let entries: Vec<String> = entries.iter().map(hex::encode).collect();
-            Ok(ok(&json!({ "start": start, "entries": entries })))
+            Ok(ok(
+                &json!({ "size": size, "start": start, "entries": entries }),
+            ))
         }
         other => Err(unexpected(other).into()),
     }
@@ -457,6 +570,11 @@ fn filter(ctx: &ApiContext) -> BoxedFilter<(Response,)> {
             .and(warp::get())
             .and(with(ctx))
             .and_then(equivocations)
+            .boxed(),
+        warp::path!("api" / "v1" / "federation" / "dataset")
+            .and(warp::get())
+            .and(with(ctx))
+            .and_then(dataset)
             .boxed(),
         warp::path!("api" / "v1" / "logs" / String / String / "checkpoint")
             .and(warp::get())

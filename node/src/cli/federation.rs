@@ -1,4 +1,5 @@
-//! `pbnode federation`: make and read the signed federation manifest.
+//! `pbnode federation`: make and read the signed federation manifest, and
+//! read a region's dataset of its members' processes.
 //!
 //! The workflow: each node's operator runs `pbnode federation id --data DIR`
 //! and sends the printed `[[members]]` block to the region; the region
@@ -7,10 +8,12 @@
 //! every node gets the manifest file and pins the region's key as
 //! `federation.trusted_signer`.
 
+use crate::client::{Client, DEFAULT_TIMEOUT};
 use crate::config::{CONFIG_FILE, load};
 use crate::secrets::load_node_key;
 use pbnode_protocol::crypto::{PublicKey, Signable, Signed};
 use pbnode_protocol::federation::{FederationManifest, Member, MemberRole};
+use pbnode_protocol::recount::aggregate::{RegionalDataset, VerificationStatus};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -32,6 +35,20 @@ pub enum FederationCommand {
     Manifest(ManifestArgs),
     /// Check a manifest file against the trusted region key and print it.
     Show(ShowArgs),
+    /// Print a region's dataset of its members' processes
+    /// (`GET /api/v1/federation/dataset`).
+    Dataset(DatasetArgs),
+}
+
+/// Arguments of `pbnode federation dataset`.
+#[derive(Debug, clap::Args)]
+pub struct DatasetArgs {
+    /// The region node's URL.
+    #[arg(long, value_name = "URL")]
+    pub node: String,
+    /// Print the JSON as served instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `pbnode federation id`.
@@ -218,9 +235,60 @@ fn now() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
+/// The dataset as a table: one line per member process, then the sums.
+fn dataset_table(dataset: &RegionalDataset) -> String {
+    let mut out = String::new();
+    for row in &dataset.members {
+        let (status, participation) = match (&row.status, &row.participation) {
+            (VerificationStatus::Ok, Some(p)) => (
+                "verified".to_owned(),
+                format!("{}/{} ballots", p.ballots_counted, p.credentials),
+            ),
+            (VerificationStatus::Ok, None) => ("verified".to_owned(), String::new()),
+            (VerificationStatus::Failed(why), _) => (format!("FAILED: {why}"), String::new()),
+        };
+        out.push_str(&format!(
+            "{:<20} {:<16} budget {} {}  {participation}  {status}\n",
+            row.name, row.slug, row.budget, row.currency
+        ));
+        for f in &row.by_category {
+            out.push_str(&format!(
+                "    category {:<16} {} projects, {}\n",
+                f.key, f.projects, f.amount
+            ));
+        }
+    }
+    for t in &dataset.totals {
+        out.push_str(&format!(
+            "total {}: {} verified processes, budget {}, {} ballots of {} credentials\n",
+            t.currency,
+            t.processes,
+            t.budget,
+            t.participation.ballots_counted,
+            t.participation.credentials
+        ));
+    }
+    out
+}
+
+fn dataset(args: &DatasetArgs) -> Result<String, FederationCliError> {
+    let client = Client::new(&args.node, DEFAULT_TIMEOUT)
+        .map_err(|e| FederationCliError::Invalid(e.to_string()))?;
+    let dataset: RegionalDataset = client
+        .get_json("/federation/dataset")
+        .map_err(|e| FederationCliError::Invalid(e.to_string()))?;
+    if args.json {
+        let json = serde_json::to_string_pretty(&dataset)
+            .map_err(|e| FederationCliError::Invalid(e.to_string()))?;
+        return Ok(json + "\n");
+    }
+    Ok(dataset_table(&dataset))
+}
+
 fn run(command: &FederationCommand) -> Result<String, FederationCliError> {
     match command {
         FederationCommand::Id(args) => member_block(args),
+        FederationCommand::Dataset(args) => dataset(args),
         FederationCommand::Manifest(args) => {
             let signed = sign_manifest(&args.data, &args.members, now())?;
             let json = serde_json::to_string_pretty(&signed)

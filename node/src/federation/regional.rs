@@ -19,7 +19,10 @@ use pbnode_protocol::federation::wire::MAX_ENTRIES_PER_REQUEST;
 use pbnode_protocol::federation::{Member, MemberRole};
 use pbnode_protocol::note::{parse_process_log_origin, process_log_origin};
 use pbnode_protocol::objects::{Jurisdiction, LogEntry, Phase, ProcessId};
-use pbnode_protocol::recount::{LogKeys, MemberLog, aggregate_members};
+use pbnode_protocol::recount::aggregate::{MemberProcess, RegionalDataset};
+use pbnode_protocol::recount::{
+    LogKeys, MemberLog, aggregate_members, regional_dataset, verify_log,
+};
 use pbnode_protocol::{crypto::Signable, encoding};
 
 /// What one regional step did, for the node's log and for tests.
@@ -211,5 +214,77 @@ impl Federation {
             });
         }
         Ok(Ok(logs))
+    }
+}
+
+impl Federation {
+    /// The regional dataset of this region's members' own processes
+    /// (`pbnode_protocol::recount::regional_dataset`), built from the
+    /// verified replicas this node holds of its members' logs: every closed
+    /// and tallied municipal process of a member whose parent is this node.
+    /// Each log is verified in full here ([`verify_log`]); one that fails,
+    /// or whose owner is marked as equivocating, is listed with that status
+    /// instead of figures. Regional processes (member logs of a region's
+    /// process) are the aggregate's business and left out; so are processes
+    /// not closed yet, since they have no tally to show.
+    pub fn regional_dataset(&self) -> Result<RegionalDataset, FederationError> {
+        let manifest = self.manifest().value;
+        let own = self.own_member();
+        let mut rows = Vec::new();
+        for replica in self.replicas()? {
+            let Ok((slug, _)) = parse_process_log_origin(&replica.origin) else {
+                continue;
+            };
+            let Some(member) = manifest.member_by_slug(slug) else {
+                continue;
+            };
+            let Some(checkpoint) = replica.verified() else {
+                continue;
+            };
+            if member.parent.as_deref() != Some(own.slug.as_str()) {
+                continue;
+            }
+            let mut entries = self.all_entries(&replica.origin)?;
+            entries.truncate(usize::try_from(checkpoint.checkpoint().size).unwrap_or(usize::MAX));
+            let decoded: Vec<LogEntry> = entries
+                .iter()
+                .filter_map(|e| encoding::from_bytes(e).ok())
+                .collect();
+            let Some(LogEntry::ProcessDefined(def)) = decoded.first() else {
+                continue;
+            };
+            let tallied = decoded.iter().any(|e| matches!(e, LogEntry::Tallied(_)));
+            if !def.value.members.is_empty() || !tallied {
+                continue;
+            }
+            let proposals = decoded
+                .iter()
+                .filter_map(|e| match e {
+                    LogEntry::ProposalSubmitted(p) => Some(p.clone()),
+                    _ => None,
+                })
+                .collect();
+            let verification = if self.is_marked(&member.key)? {
+                Err(format!(
+                    "{} is marked as equivocating: it signed two checkpoints of one log \
+                     that cannot both hold",
+                    member.slug
+                ))
+            } else {
+                let keys =
+                    LogKeys::municipal(member.key, membership::log_key(member, &replica.origin)?);
+                verify_log(&entries, &keys, &checkpoint).map_err(|e| e.to_string())
+            };
+            rows.push(MemberProcess {
+                jurisdiction: jurisdiction_of(member)
+                    .id()
+                    .map_err(|e| FederationError::Task(e.to_string()))?,
+                name: member.name.clone(),
+                process: def.value.clone(),
+                proposals,
+                verification,
+            });
+        }
+        regional_dataset(&rows).map_err(|e| FederationError::Task(e.to_string()))
     }
 }

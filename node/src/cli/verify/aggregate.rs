@@ -14,6 +14,7 @@
 
 use super::download::{latest_checkpoint, whole_log};
 use super::keys::public_key_hex;
+use super::source::LogSource;
 use super::{Failure, say};
 use crate::client::Client;
 use pbnode_protocol::crypto::{PublicKey, Signable};
@@ -139,12 +140,13 @@ pub fn run(args: &AggregateArgs, out: &mut dyn Write) -> Result<(), Failure> {
             "FETCHED from the node, not pinned: pin it with --region-key",
         ),
     };
-    let latest = latest_checkpoint(&client, &args.process)?;
+    let region_log = LogSource::owner(&client, &args.process);
+    let latest = latest_checkpoint(&region_log)?;
     let origin = latest.checkpoint().origin.clone();
     latest
         .verify_log_signature(&[checkpoint_log_key(&origin, &region_key)?])
         .map_err(|e| Failure::Invalid(format!("the region's checkpoint: {e}")))?;
-    let entries = whole_log(&client, &args.process, latest.checkpoint().size)?;
+    let entries = whole_log(&region_log, latest.checkpoint().size)?;
     check_root(&entries, &latest, "the region's log")?;
     let decoded = entries
         .iter()

@@ -3,7 +3,8 @@
 
 use super::Failure;
 use super::progress::Progress;
-use crate::client::{Client, ClientError, LOG_PAGE};
+use super::source::LogSource;
+use crate::client::{ClientError, LOG_PAGE};
 use pbnode_protocol::encoding;
 use pbnode_protocol::merkle::{Blake3Hasher, MerkleHasher, verify_inclusion};
 use pbnode_protocol::note::SignedCheckpoint;
@@ -14,8 +15,7 @@ use pbnode_protocol::objects::LogEntry;
 /// `false`. A node that serves fewer entries than its own signed
 /// checkpoint counts is refused (that would otherwise loop or truncate).
 pub fn each_page(
-    client: &Client,
-    process: &str,
+    source: &LogSource<'_>,
     start: u64,
     end: u64,
     mut progress: Option<&mut Progress>,
@@ -24,10 +24,10 @@ pub fn each_page(
     let mut next = start;
     while next < end {
         let limit = LOG_PAGE.min(end - next);
-        let (size, page) = client.log_page(process, next, limit)?;
+        let (size, page) = source.log_page(next, limit)?;
         if page.is_empty() {
             return Err(Failure::Network(ClientError::Malformed {
-                url: client.url(&format!("/processes/{process}/log?start={next}")),
+                url: source.url(&format!("?start={next}")),
                 reason: format!(
                     "no entries from {next} (log size {size}), though the checkpoint has {end}"
                 ),
@@ -47,10 +47,10 @@ pub fn each_page(
 }
 
 /// All entries `0..size`, with a progress line on stderr.
-pub fn whole_log(client: &Client, process: &str, size: u64) -> Result<Vec<Vec<u8>>, Failure> {
+pub fn whole_log(source: &LogSource<'_>, size: u64) -> Result<Vec<Vec<u8>>, Failure> {
     let mut progress = Progress::new("entries", size);
     let mut entries = Vec::with_capacity(usize::try_from(size).unwrap_or(0).min(1 << 24));
-    each_page(client, process, 0, size, Some(&mut progress), |_, page| {
+    each_page(source, 0, size, Some(&mut progress), |_, page| {
         entries.extend(page);
         Ok(true)
     })?;
@@ -60,11 +60,11 @@ pub fn whole_log(client: &Client, process: &str, size: u64) -> Result<Vec<Vec<u8
 
 /// The node's latest signed checkpoint of `process`, parsed (not yet
 /// verified: the caller checks it against the key it trusts).
-pub fn latest_checkpoint(client: &Client, process: &str) -> Result<SignedCheckpoint, Failure> {
-    let text = client.checkpoint(process)?;
+pub fn latest_checkpoint(source: &LogSource<'_>) -> Result<SignedCheckpoint, Failure> {
+    let text = source.checkpoint()?;
     SignedCheckpoint::parse(&text).map_err(|e| {
         Failure::Network(ClientError::Malformed {
-            url: client.url(&format!("/processes/{process}/checkpoint")),
+            url: source.url("/checkpoint"),
             reason: format!("not a signed checkpoint: {e}"),
         })
     })
@@ -73,8 +73,7 @@ pub fn latest_checkpoint(client: &Client, process: &str) -> Result<SignedCheckpo
 /// Checks that `entry`, served by the node as entry `index`, is in
 /// `checkpoint` by an inclusion proof the node serves.
 pub fn prove_entry(
-    client: &Client,
-    process: &str,
+    source: &LogSource<'_>,
     index: u64,
     entry: &LogEntry,
     checkpoint: &SignedCheckpoint,
@@ -83,8 +82,8 @@ pub fn prove_entry(
     let leaf = entry
         .leaf_data()
         .map_err(|e| Failure::Invalid(format!("entry {index} does not encode: {e}")))?;
-    let proof: Vec<[u8; 32]> = client
-        .inclusion_proof(process, index, size)?
+    let proof: Vec<[u8; 32]> = source
+        .inclusion_proof(index, size)?
         .iter()
         .map(|d| d.0)
         .collect();

@@ -16,6 +16,7 @@ pub mod keys;
 pub mod process;
 pub mod progress;
 pub mod receipt;
+pub mod source;
 
 use crate::client::ClientError;
 use clap::{Args, Subcommand};

@@ -330,7 +330,8 @@ pub fn run(args: &ProcessArgs, out: &mut dyn Write) -> Result<(), Failure> {
         .transpose()?;
     let expected: Option<ProcessId> = args.process.parse().ok();
     let (keys, source) = log_keys(args, &client)?;
-    let latest = latest_checkpoint(&client, &args.process)?;
+    let log = super::source::LogSource::owner(&client, &args.process);
+    let latest = latest_checkpoint(&log)?;
     latest
         .verify_log_signature(std::slice::from_ref(&keys.log))
         .map_err(|e| {
@@ -342,7 +343,7 @@ pub fn run(args: &ProcessArgs, out: &mut dyn Write) -> Result<(), Failure> {
     if let Some(since) = &since {
         check_since(&client, &args.process, since, &latest, &keys.log)?;
     }
-    let entries = whole_log(&client, &args.process, size)?;
+    let entries = whole_log(&log, size)?;
     let outcome = recount(&entries, &keys, &latest, expected.as_ref())?;
     let view = overview(&entries)?;
     report(out, &outcome, &view, &latest);

@@ -1,17 +1,25 @@
 //! `pbnode verify receipt FILE`: the receipt offline, then (with `--node`)
 //! that the node's log still holds it and, after close, that it published
 //! exactly this ballot's opening.
+//!
+//! `--node` may be the log's owner or any node holding a replica of it (a
+//! federation peer, the region): the log is found by the receipt's
+//! checkpoint origin (see [`LogSource::for_origin`]).
 
 use super::download::{decode_entry, each_page, latest_checkpoint, prove_entry};
 use super::keys::{self, KeySource};
+use super::source::LogSource;
 use super::{Failure, say};
-use crate::client::Client;
+use crate::client::{Client, ClientError};
 use clap::Args;
 use pbnode_protocol::ballot::{BallotCommitment, BallotOpening};
 use pbnode_protocol::crypto::Signed;
-use pbnode_protocol::note::{SignedCheckpoint, VerifierKey, WitnessPolicy};
+use pbnode_protocol::note::{
+    SignatureType, SignedCheckpoint, VerifierKey, WitnessPolicy, parse_process_log_origin,
+};
 use pbnode_protocol::objects::{BallotOpened, LogEntry};
 use pbnode_protocol::receipt::{CountedEvidence, CountedVerdict, Receipt, VerifiedReceipt};
+use serde::Deserialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -23,6 +31,7 @@ pub struct ReceiptArgs {
     pub file: PathBuf,
     /// The node to check it against now (base URL, e.g. http://host:8080):
     /// the log still holds the ballot and, after close, opened it as cast.
+    /// The log's owner or any node holding a replica of it.
     #[arg(long, value_name = "URL")]
     pub node: Option<String>,
     /// The log's checkpoint verifier key (C2SP vkey text, or a file holding
@@ -62,16 +71,22 @@ pub fn run(args: &ReceiptArgs, out: &mut dyn Write) -> Result<(), Failure> {
         .map(|url| Client::new(url, Duration::from_secs(args.timeout)))
         .transpose()
         .map_err(|e| Failure::BadInput(e.to_string()))?;
-    let process = receipt.process.to_string();
-    let (key, source) = match (&args.vkey, &client) {
+    // The log the receipt is in, at the node given: its owner, or any
+    // replica of it. Found before the offline checks only when the key
+    // must come from the node; otherwise after them, so that they are
+    // reported even when the node cannot be reached.
+    let origin = receipt.checkpoint.checkpoint().origin.clone();
+    let mut source = None;
+    let (key, key_source) = match (&args.vkey, &client) {
         (Some(vkey), _) => (keys::load_vkey(vkey, "--vkey")?, KeySource::Pinned),
         (None, Some(client)) => {
-            let (key, _) = keys::fetch_keys(client, &process)?;
+            let found = LogSource::for_origin(client, &origin)?;
             eprintln!(
                 "warning: no --vkey given: checking the node against the key it serves itself"
             );
-            let url = client.url(&format!("/processes/{process}/log-key"));
-            (key, KeySource::Fetched(url))
+            let fetched = fetched_key(&found, &receipt.process.to_string(), &origin)?;
+            source = Some(found);
+            fetched
         }
         (None, None) => {
             return Err(Failure::BadInput(
@@ -81,11 +96,70 @@ pub fn run(args: &ReceiptArgs, out: &mut dyn Write) -> Result<(), Failure> {
             ));
         }
     };
-    let verified = check_offline(&receipt, &key, policy.as_ref(), &source, out)?;
-    if let Some(client) = client {
-        check_online(&client, &receipt, &verified, &key, out)?;
+    let verified = check_offline(&receipt, &key, policy.as_ref(), &key_source, out)?;
+    if let Some(client) = &client {
+        let source = match source {
+            Some(found) => found,
+            None => LogSource::for_origin(client, &origin)?,
+        };
+        if source.is_replica() {
+            say(
+                out,
+                format_args!(
+                    "receipt: checking against the node's replica of `{origin}` ({})",
+                    source.url("")
+                ),
+            );
+        }
+        check_online(&source, &receipt, &verified, &key, out)?;
     }
     Ok(())
+}
+
+/// The log key as the node states it: the owner's `/log-key`, or at a
+/// replica the owner's key from the federation's member list.
+fn fetched_key(
+    source: &LogSource<'_>,
+    process: &str,
+    origin: &str,
+) -> Result<(VerifierKey, KeySource), Failure> {
+    let client = source.client();
+    if !source.is_replica() {
+        let (key, _) = keys::fetch_keys(client, process)?;
+        let url = client.url(&format!("/processes/{process}/log-key"));
+        return Ok((key, KeySource::Fetched(url)));
+    }
+    let url = client.url("/federation");
+    let malformed = |reason: String| {
+        Failure::Network(ClientError::Malformed {
+            url: url.clone(),
+            reason,
+        })
+    };
+    let (slug, _) = parse_process_log_origin(origin).map_err(|e| malformed(e.to_string()))?;
+    let federation: FederationMembers = client.get_json("/federation")?;
+    let member = federation
+        .members
+        .iter()
+        .find(|m| m.slug == slug)
+        .ok_or_else(|| malformed(format!("no member `{slug}` in the federation")))?;
+    let key = keys::public_key_hex(&member.key, "the member key")
+        .map_err(|e| malformed(e.to_string()))?;
+    let vkey = VerifierKey::new(origin, SignatureType::Ed25519, *key.as_dalek())
+        .map_err(|e| malformed(e.to_string()))?;
+    Ok((vkey, KeySource::Fetched(url)))
+}
+
+/// The members of `GET /federation`, as far as the key lookup needs them.
+#[derive(Deserialize)]
+struct FederationMembers {
+    members: Vec<FederationMember>,
+}
+
+#[derive(Deserialize)]
+struct FederationMember {
+    slug: String,
+    key: String,
 }
 
 /// The offline checks ([`Receipt::verify`]), reported line by line.
@@ -173,11 +247,14 @@ struct Later {
 
 /// Reads the log after the receipt's leaf up to `size`, stopping at the
 /// receipt's opening.
-fn scan_later(client: &Client, verified: &VerifiedReceipt, size: u64) -> Result<Later, Failure> {
-    let process = verified.process.to_string();
+fn scan_later(
+    source: &LogSource<'_>,
+    verified: &VerifiedReceipt,
+    size: u64,
+) -> Result<Later, Failure> {
     let mut later = Later::default();
     let start = verified.leaf_index.saturating_add(1);
-    each_page(client, &process, start, size, None, |first, page| {
+    each_page(source, start, size, None, |first, page| {
         for (index, bytes) in (first..).zip(page) {
             match decode_entry(index, &bytes)? {
                 LogEntry::BallotCommitted(c) if c.value.voter == verified.voter => {
@@ -199,7 +276,7 @@ fn scan_later(client: &Client, verified: &VerifiedReceipt, size: u64) -> Result<
 /// Checks a later commitment of the same voter key: in the checkpoint and
 /// signed by that key (so the voter, not the node, cast it).
 fn check_recast(
-    client: &Client,
+    source: &LogSource<'_>,
     verified: &VerifiedReceipt,
     (index, commitment): &(u64, Signed<BallotCommitment>),
     checkpoint: &SignedCheckpoint,
@@ -210,29 +287,22 @@ fn check_recast(
         ))
     })?;
     let entry = LogEntry::BallotCommitted(commitment.clone());
-    prove_entry(
-        client,
-        &verified.process.to_string(),
-        *index,
-        &entry,
-        checkpoint,
-    )
+    prove_entry(source, *index, &entry, checkpoint)
 }
 
 /// The checks against the node now: consistency with its latest
 /// checkpoint, and after close the opening.
 pub fn check_online(
-    client: &Client,
+    source: &LogSource<'_>,
     receipt: &Receipt,
     verified: &VerifiedReceipt,
     key: &VerifierKey,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
-    let process = receipt.process.to_string();
-    let latest = latest_checkpoint(client, &process)?;
+    let latest = latest_checkpoint(source)?;
     let (old, new) = (verified.checkpoint_size, latest.checkpoint().size);
     let proof = if new > old {
-        client.consistency_proof(&process, old, new)?
+        source.consistency_proof(old, new)?
     } else {
         Vec::new()
     };
@@ -252,16 +322,16 @@ pub fn check_online(
              (size {old}) by a consistency proof: the ballot is still in the log"
         ),
     );
-    let later = scan_later(client, verified, new)?;
+    let later = scan_later(source, verified, new)?;
     if let Some(recast) = &later.recast {
-        check_recast(client, verified, recast, &latest)?;
+        check_recast(source, verified, recast, &latest)?;
     }
     let recast_note = later.recast.as_ref().map(|(j, _)| {
         format!("this voter key cast a later ballot at entry {j} (signed by it, in the log): the last ballot counts")
     });
     match (later.closed, later.opened) {
         (_, Some((index, opened))) => {
-            let opened_proof = client.inclusion_proof(&process, index, new)?;
+            let opened_proof = source.inclusion_proof(index, new)?;
             let evidence = CountedEvidence {
                 final_checkpoint: latest,
                 consistency_proof: proof,
