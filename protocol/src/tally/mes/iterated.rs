@@ -1,7 +1,7 @@
 //! The iterated variants: MES rerun with the per-voter budget raised by one
 //! currency unit per run (`mes_add1`, `mes_exh`, and the add1 part of
 //! `mes_add1_comparison`). Each run made is a full [`run::run`]; after it,
-//! [`horizon::stable_steps`] proves how many of the following runs would
+//! [`interval::last_same`] proves how many of the following runs would
 //! select the same projects, and those are skipped: their outcome is
 //! known, so the stop tests give the same answers as running them.
 
