@@ -33,6 +33,35 @@ pub(crate) struct Price {
     den: BigUint,
 }
 
+/// `ceil(rest × s / denom)` per distinct satisfaction `s`, computed once.
+struct Thresholds<'r> {
+    rest: &'r BigUint,
+    denom: BigUint,
+    known: Vec<(u128, BigUint)>,
+}
+
+impl<'r> Thresholds<'r> {
+    fn new(rest: &'r BigUint, denom: u128) -> Thresholds<'r> {
+        Thresholds {
+            rest,
+            denom: BigUint::from(denom),
+            known: Vec::new(),
+        }
+    }
+
+    fn get(&mut self, s: u128) -> &BigUint {
+        let k = match self.known.iter().position(|(ks, _)| *ks == s) {
+            Some(k) => k,
+            None => {
+                let t = (self.rest * s).div_ceil(&self.denom);
+                self.known.push((s, t));
+                self.known.len() - 1
+            }
+        };
+        &self.known[k].1
+    }
+}
+
 /// A winner's price before it is paid.
 struct Quote {
     price: Price,
@@ -80,12 +109,20 @@ impl<'a> Forced<'a> {
             let rest = &cost - &paid;
             let mut newly_paid = BigUint::zero();
             let mut newly_units = 0u128;
+            // b × denom < rest × s  <=>  b < ceil(rest × s / denom): one
+            // threshold per distinct s, no product per supporter.
+            let mut thresholds = Thresholds::new(&rest, denom);
             for (i, &(g, s)) in sup.iter().enumerate() {
                 let b = &self.budget[g as usize];
-                if !poor[i] && b * denom < &rest * s {
+                if !poor[i] && b < thresholds.get(s) {
                     poor[i] = true;
-                    newly_paid += b * prep.weight[g as usize];
-                    newly_units += prep.weight[g as usize] * s;
+                    let w = prep.weight[g as usize];
+                    if w == 1 {
+                        newly_paid += b;
+                    } else {
+                        newly_paid += b * w;
+                    }
+                    newly_units += w * s;
                 }
             }
             if newly_units == 0 {
@@ -128,18 +165,42 @@ impl<'a> Forced<'a> {
                 *t *= &factor;
             }
         }
+        // Per project, what its supporters paid: the rich pay `unit` per
+        // satisfaction unit, so only their units are summed (in u128); the
+        // poor pay what they had. One big subtraction per project instead
+        // of one per (supporter, project) pair.
+        let n = self.tot.len();
+        let mut rich_units = vec![0u128; n];
+        let mut poor_paid = vec![BigUint::zero(); n];
+        let mut dues: Vec<(u128, BigUint)> = Vec::new();
         for (i, &(g, s)) in sup.iter().enumerate() {
+            let w = prep.weight[g as usize];
             let b = &mut self.budget[g as usize];
-            let paid = if poor[i] {
-                std::mem::take(b)
+            if poor[i] {
+                let had = std::mem::take(b);
+                if !had.is_zero() {
+                    let paid = had * w;
+                    for &q in &prep.group_projects[g as usize] {
+                        poor_paid[q as usize] += &paid;
+                    }
+                }
             } else {
-                let due = &unit * s;
-                *b -= &due;
-                due
-            };
-            let paid = paid * prep.weight[g as usize];
-            for &q in &prep.group_projects[g as usize] {
-                self.tot[q as usize] -= &paid;
+                let due = match dues.iter().position(|(ds, _)| *ds == s) {
+                    Some(k) => &dues[k].1,
+                    None => {
+                        dues.push((s, &unit * s));
+                        &dues[dues.len() - 1].1
+                    }
+                };
+                *b -= due;
+                for &q in &prep.group_projects[g as usize] {
+                    rich_units[q as usize] += w * s;
+                }
+            }
+        }
+        for (q, (units, poor)) in rich_units.into_iter().zip(poor_paid).enumerate() {
+            if units > 0 || !poor.is_zero() {
+                self.tot[q] -= &unit * units + poor;
             }
         }
         price
