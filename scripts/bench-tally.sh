@@ -10,7 +10,8 @@
 #       outcomes) where it has one
 #
 # Installs pabutools 1.2.3 (+gmpy2) pinned in a venv under the build folder
-# (target/bench-venv), builds our runner in release, runs each rule on each
+# (target/bench-venv), builds `pbnode` in release (BENCH_PBNODE=1 forces a
+# rebuild), runs each rule on each
 # file with both, checks the selected sets are identical, and prints wall
 # time and peak memory (max RSS, /usr/bin/time -v) of each side and the
 # ratio. A pabutools run that exceeds the cap is stopped; the cap is printed
@@ -33,25 +34,19 @@ fi
 
 PABU=${BENCH_PABU:-1}
 VENV=$TARGET/bench-venv
-if [ "$PABU" = 1 ] && [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import pabutools, importlib.metadata as m; assert m.version("pabutools") == "1.2.3"' 2>/dev/null; then
+if [ "$PABU" = 1 ] && ! "$VENV/bin/python" -c 'import pabutools, importlib.metadata as m; assert m.version("pabutools") == "1.2.3"' 2>/dev/null; then
   echo "creating $VENV with pabutools==1.2.3" >&2
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install -q pabutools==1.2.3 gmpy2
 fi
 
-# Our side: `pbnode tally` when a release pbnode with that command is built
-# (BENCH_PBNODE=1 builds it: the node crate takes minutes), else the protocol
-# example runner, which calls the same library function.
+# Our side: `pbnode tally` from a release build (the node crate takes
+# minutes to build the first time; an existing release pbnode is reused).
 echo "building the release runner" >&2
-if [ "${BENCH_PBNODE:-0}" = 1 ]; then
+if ! { [ -x "$TARGET/release/pbnode" ] && "$TARGET/release/pbnode" tally --help >/dev/null 2>&1; } || [ "${BENCH_PBNODE:-0}" = 1 ]; then
   cargo build -q --release -p pbnode
 fi
-if [ -x "$TARGET/release/pbnode" ] && "$TARGET/release/pbnode" tally --help >/dev/null 2>&1; then
-  OURS=("$TARGET/release/pbnode" tally --rule)
-else
-  cargo build -q --release -p pbnode-protocol --example mes_reference
-  OURS=("$TARGET/release/examples/mes_reference" --run)
-fi
+OURS=("$TARGET/release/pbnode" tally --rule)
 echo "our side: ${OURS[*]}" >&2
 
 TMP=$(mktemp -d)

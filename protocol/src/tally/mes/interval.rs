@@ -33,8 +33,34 @@ pub(crate) struct Price {
     den: BigUint,
 }
 
-/// The prices of the winners, round by round, at one per-voter budget.
-pub(crate) type Prices = Vec<Price>;
+/// `ceil(rest × s / denom)` per distinct satisfaction `s`, computed once.
+struct Thresholds<'r> {
+    rest: &'r BigUint,
+    denom: BigUint,
+    known: Vec<(u128, BigUint)>,
+}
+
+impl<'r> Thresholds<'r> {
+    fn new(rest: &'r BigUint, denom: u128) -> Thresholds<'r> {
+        Thresholds {
+            rest,
+            denom: BigUint::from(denom),
+            known: Vec::new(),
+        }
+    }
+
+    fn get(&mut self, s: u128) -> &BigUint {
+        let k = match self.known.iter().position(|(ks, _)| *ks == s) {
+            Some(k) => k,
+            None => {
+                let t = (self.rest * s).div_ceil(&self.denom);
+                self.known.push((s, t));
+                self.known.len() - 1
+            }
+        };
+        &self.known[k].1
+    }
+}
 
 /// A winner's price before it is paid.
 struct Quote {
@@ -67,12 +93,6 @@ impl<'a> Forced<'a> {
         }
     }
 
-    /// Buys `w` at the price its supporters can pay; `None` if they cannot.
-    fn buy(&mut self, w: usize) -> Option<Price> {
-        let quote = self.quote(w)?;
-        Some(self.pay(w, quote))
-    }
-
     /// `w`'s price and which supporters pay all they have (the fixed
     /// point of [`super::run`]'s `unit_price`); `None` if they cannot pay.
     fn quote(&self, w: usize) -> Option<Quote> {
@@ -89,12 +109,20 @@ impl<'a> Forced<'a> {
             let rest = &cost - &paid;
             let mut newly_paid = BigUint::zero();
             let mut newly_units = 0u128;
+            // b × denom < rest × s  <=>  b < ceil(rest × s / denom): one
+            // threshold per distinct s, no product per supporter.
+            let mut thresholds = Thresholds::new(&rest, denom);
             for (i, &(g, s)) in sup.iter().enumerate() {
                 let b = &self.budget[g as usize];
-                if !poor[i] && b * denom < &rest * s {
+                if !poor[i] && b < thresholds.get(s) {
                     poor[i] = true;
-                    newly_paid += b * prep.weight[g as usize];
-                    newly_units += prep.weight[g as usize] * s;
+                    let w = prep.weight[g as usize];
+                    if w == 1 {
+                        newly_paid += b;
+                    } else {
+                        newly_paid += b * w;
+                    }
+                    newly_units += w * s;
                 }
             }
             if newly_units == 0 {
@@ -137,18 +165,42 @@ impl<'a> Forced<'a> {
                 *t *= &factor;
             }
         }
+        // Per project, what its supporters paid: the rich pay `unit` per
+        // satisfaction unit, so only their units are summed (in u128); the
+        // poor pay what they had. One big subtraction per project instead
+        // of one per (supporter, project) pair.
+        let n = self.tot.len();
+        let mut rich_units = vec![0u128; n];
+        let mut poor_paid = vec![BigUint::zero(); n];
+        let mut dues: Vec<(u128, BigUint)> = Vec::new();
         for (i, &(g, s)) in sup.iter().enumerate() {
+            let w = prep.weight[g as usize];
             let b = &mut self.budget[g as usize];
-            let paid = if poor[i] {
-                std::mem::take(b)
+            if poor[i] {
+                let had = std::mem::take(b);
+                if !had.is_zero() {
+                    let paid = had * w;
+                    for &q in &prep.group_projects[g as usize] {
+                        poor_paid[q as usize] += &paid;
+                    }
+                }
             } else {
-                let due = &unit * s;
-                *b -= &due;
-                due
-            };
-            let paid = paid * prep.weight[g as usize];
-            for &q in &prep.group_projects[g as usize] {
-                self.tot[q as usize] -= &paid;
+                let due = match dues.iter().position(|(ds, _)| *ds == s) {
+                    Some(k) => &dues[k].1,
+                    None => {
+                        dues.push((s, &unit * s));
+                        &dues[dues.len() - 1].1
+                    }
+                };
+                *b -= due;
+                for &q in &prep.group_projects[g as usize] {
+                    rich_units[q as usize] += w * s;
+                }
+            }
+        }
+        for (q, (units, poor)) in rich_units.into_iter().zip(poor_paid).enumerate() {
+            if units > 0 || !poor.is_zero() {
+                self.tot[q] -= &unit * units + poor;
             }
         }
         price
@@ -256,12 +308,11 @@ pub(crate) struct Baseline {
     rounds: Vec<Vec<Limit>>,
 }
 
-/// The prices at `k0` and the shortcut proofs of every pair, or `None` if
-/// some project already ties a winner at `k0`.
-pub(crate) fn baseline(prep: &Prepared, k0: u128, winners: &[usize]) -> Option<(Prices, Baseline)> {
+/// The shortcut proofs of every pair set up at `k0`, or `None` if some
+/// project already ties a winner at `k0`.
+pub(crate) fn baseline(prep: &Prepared, k0: u128, winners: &[usize]) -> Option<Baseline> {
     let mut f = Forced::at(prep, k0);
     let mut remaining = remaining_at_start(prep);
-    let mut prices = Vec::with_capacity(winners.len());
     let mut rounds = Vec::with_capacity(winners.len());
     for &w in winners {
         remaining[w] = false;
@@ -284,9 +335,9 @@ pub(crate) fn baseline(prep: &Prepared, k0: u128, winners: &[usize]) -> Option<(
             });
         }
         rounds.push(limits);
-        prices.push(f.pay(w, quote));
+        f.pay(w, quote);
     }
-    Some((prices, Baseline { rounds }))
+    Some(Baseline { rounds })
 }
 
 fn remaining_at_start(prep: &Prepared) -> Vec<bool> {
@@ -297,23 +348,55 @@ fn remaining_at_start(prep: &Prepared) -> Vec<bool> {
     remaining
 }
 
-/// If every run with per-voter budget between `budget / ballots + k0` and
-/// `budget / ballots + k1` (`k0 ≤ k1`) provably buys exactly `winners` in
-/// this order, the winners' prices at `k1`; `low` are their prices at `k0`
-/// and `base`, if any, the shortcut proofs set up at some start `≤ k0`
-/// (without them every pair gets the exact check).
+/// Whether every run with per-voter budget between `budget / ballots + lo`
+/// and `budget / ballots + hi` (`lo < hi`) provably buys exactly `winners`
+/// in this order, given that run `lo` does. `base`, if any, holds the
+/// shortcut proofs set up at some start `≤ lo` (without them every pair
+/// gets the full check).
+///
+/// Both ends are evaluated side by side, round by round. A project that
+/// could beat or tie a winner at `hi` at `hi`'s own prices is a real change
+/// (or a tie): no. For one step that is all there is to check. Over longer
+/// intervals, a pair passes if the endpoint bound of the module docs holds
+/// (budgets at `hi`, the winner's ratio at `lo`), else, while the winners'
+/// poor supporters are the same at both ends, if the tangent bound of
+/// [`super::tangent`] holds.
 pub(crate) fn certify(
     prep: &Prepared,
     base: Option<&Baseline>,
-    low: &Prices,
-    k1: u128,
+    lo: u128,
+    hi: u128,
     winners: &[usize],
-) -> Option<Prices> {
-    let mut high = Forced::at(prep, k1);
+) -> bool {
+    let one_step = hi == lo + 1;
+    // Run `lo` buys `winners`, so for one step only `hi` needs checking.
+    let mut low = (!one_step).then(|| Forced::at(prep, lo));
+    let mut high = Forced::at(prep, hi);
     let mut remaining = remaining_at_start(prep);
-    let mut prices = Vec::with_capacity(winners.len());
-    for (r, (&w, low_price)) in winners.iter().zip(low).enumerate() {
+    let mut affine = true;
+    for (r, &w) in winners.iter().enumerate() {
         remaining[w] = false;
+        let Some(q_hi) = high.quote(w) else {
+            return false;
+        };
+        let q_lo = match &low {
+            Some(f) => match f.quote(w) {
+                Some(q) => Some(q),
+                None => return false,
+            },
+            None => None,
+        };
+        if let Some(q) = &q_lo {
+            affine = affine && q.poor == q_hi.poor;
+        }
+        let pair = Pair {
+            prep,
+            low: low.as_ref().zip(q_lo.as_ref()),
+            high: &high,
+            q_hi: &q_hi,
+            w,
+            affine,
+        };
         match base.and_then(|b| b.rounds.get(r)) {
             Some(limits) => {
                 for limit in limits {
@@ -321,42 +404,107 @@ pub(crate) fn certify(
                     if &high.tot[p] * &limit.unit < &limit.num * &high.scale {
                         continue;
                     }
-                    if high.could_beat(p, w, low_price) {
-                        return None;
+                    if !pair.cannot_compete(p) {
+                        return false;
                     }
                 }
             }
             None => {
                 for p in (0..remaining.len()).filter(|&p| remaining[p]) {
-                    // Supporters who cannot pay p at all cannot beat w.
-                    if high.tot[p] < &prep.cost_scaled[p] * &high.scale {
-                        continue;
-                    }
-                    if high.could_beat(p, w, low_price) {
-                        return None;
+                    if !pair.cannot_compete(p) {
+                        return false;
                     }
                 }
             }
         }
-        prices.push(high.buy(w)?);
+        if let (Some(f), Some(q)) = (low.as_mut(), q_lo) {
+            f.pay(w, q);
+        }
+        high.pay(w, q_hi);
     }
     for p in (0..remaining.len()).filter(|&p| remaining[p]) {
         if high.tot[p] >= &prep.cost_scaled[p] * &high.scale {
-            return None;
+            return false;
         }
     }
-    Some(prices)
+    true
+}
+
+/// One round of [`certify`]: the winner `w` and both ends' evaluations.
+struct Pair<'p, 'a> {
+    prep: &'a Prepared,
+    /// The low end and its quote for `w` (absent for a single step).
+    low: Option<(&'p Forced<'a>, &'p Quote)>,
+    high: &'p Forced<'a>,
+    q_hi: &'p Quote,
+    w: usize,
+    /// Whether the winners' poor supporters so far are the same at both ends.
+    affine: bool,
+}
+
+impl Pair<'_, '_> {
+    /// Whether `p` provably cannot beat or tie `w` anywhere in the interval.
+    fn cannot_compete(&self, p: usize) -> bool {
+        let high = self.high;
+        // Budgets only grow with t: if everything they have at `hi` falls
+        // short, they fall short everywhere.
+        if high.tot[p] < &self.prep.cost_scaled[p] * &high.scale {
+            return true;
+        }
+        if high.could_beat(p, self.w, &self.q_hi.price) {
+            return false;
+        }
+        let Some((low, q_lo)) = self.low else {
+            return true;
+        };
+        if !high.could_beat(p, self.w, &q_lo.price) {
+            return true;
+        }
+        self.affine && self.tangent_below(low, &q_lo.price, p)
+    }
+
+    /// [`super::tangent::stays_below`] for `p`, both ends brought to one
+    /// unit: amounts at an end are in units of `1 / (d0 × scale × price.den
+    /// × m_den)` ([`Forced::reach`]); each end is multiplied by the other's
+    /// unit over `d0`.
+    fn tangent_below(&self, low: &Forced, lo_price: &Price, p: usize) -> bool {
+        let prep = self.prep;
+        let high = self.high;
+        let hi_price = &self.q_hi.price;
+        let (m_num, m_den) = if prep.cost_sat {
+            (
+                prep.cost_scaled[p].clone(),
+                prep.cost_scaled[self.w].clone(),
+            )
+        } else {
+            (BigUint::one(), BigUint::one())
+        };
+        let unit_lo = &low.scale * &lo_price.den * &m_den;
+        let unit_hi = &high.scale * &hi_price.den * &m_den;
+        let end_lo = super::tangent::End {
+            budgets: &low.budget,
+            budget_mult: &lo_price.den * &m_den * &unit_hi,
+            unit_price: &lo_price.num * &m_num * &low.scale * &unit_hi,
+        };
+        let end_hi = super::tangent::End {
+            budgets: &high.budget,
+            budget_mult: &hi_price.den * &m_den * &unit_lo,
+            unit_price: &hi_price.num * &m_num * &high.scale * &unit_lo,
+        };
+        let cost = &prep.cost_scaled[p] * unit_lo * unit_hi;
+        super::tangent::stays_below(&prep.supporters[p], &prep.weight, &end_lo, &end_hi, &cost)
+    }
 }
 
 /// The last step `k ≥ k0` up to which every run provably buys `winners`
 /// (the outcome of run `k0`), never past `cap`. A first proof covers one
-/// step with exact checks only (cheap to fail, and most stretches of equal
-/// outcomes are short); if it holds, the shortcut proofs are set up and
-/// the stride doubles while proofs succeed, then halves at each failure (a
-/// proof over a shorter interval is easier); the first stride after the
-/// first step is `first_stride` (≥ 1), e.g. guessed from the previous
-/// stretch. Also returns the number of forced evaluations made, each about
-/// the work of one MES run.
+/// step (exact: cheap to fail, and many stretches of equal outcomes are
+/// short); if it holds, the shortcut proofs are set up and the stride
+/// doubles while proofs succeed, then halves at each failure (a proof over
+/// a shorter interval is easier); the first stride after the first step is
+/// `first_stride` (≥ 1), e.g. guessed from the previous stretch. Also
+/// returns the number of forced evaluations made, each about the work of
+/// one MES run.
 pub(crate) fn last_same(
     prep: &Prepared,
     k0: u128,
@@ -367,40 +515,25 @@ pub(crate) fn last_same(
     if k0 >= cap {
         return (k0, 0);
     }
-    let mut f = Forced::at(prep, k0);
-    let Some(at_k0) = winners
-        .iter()
-        .map(|&w| f.buy(w))
-        .collect::<Option<Prices>>()
-    else {
+    if !certify(prep, None, k0, k0 + 1, winners) {
         return (k0, 1);
-    };
-    if certify(prep, None, &at_k0, k0 + 1, winners).is_none() {
-        return (k0, 2);
     }
     let mut lo = k0 + 1;
-    let mut evals: u128 = 3;
-    let Some((mut low, base)) = baseline(prep, lo, winners) else {
+    let mut evals: u128 = 2;
+    let Some(base) = baseline(prep, lo, winners) else {
         return (lo, evals);
     };
     let mut stride: u128 = first_stride.max(1);
-    let mut growing = true;
     while lo < cap {
         let hi = lo.saturating_add(stride).min(cap);
-        evals += 1;
-        match certify(prep, Some(&base), &low, hi, winners) {
-            Some(prices) => {
-                lo = hi;
-                low = prices;
-                if growing {
-                    stride = stride.saturating_mul(2);
-                }
-            }
-            None if stride == 1 => break,
-            None => {
-                stride /= 2;
-                growing = false;
-            }
+        evals += if hi == lo + 1 { 1 } else { 2 };
+        if certify(prep, Some(&base), lo, hi, winners) {
+            lo = hi;
+            stride = stride.saturating_mul(2);
+        } else if stride == 1 {
+            break;
+        } else {
+            stride /= 2;
         }
     }
     (lo, evals)

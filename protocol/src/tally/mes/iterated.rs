@@ -1,7 +1,7 @@
 //! The iterated variants: MES rerun with the per-voter budget raised by one
 //! currency unit per run (`mes_add1`, `mes_exh`, and the add1 part of
 //! `mes_add1_comparison`). Each run made is a full [`run::run`]; after it,
-//! [`horizon::stable_steps`] proves how many of the following runs would
+//! [`interval::last_same`] proves how many of the following runs would
 //! select the same projects, and those are skipped: their outcome is
 //! known, so the stop tests give the same answers as running them.
 
@@ -26,7 +26,7 @@ pub(crate) enum StopPool {
 }
 
 /// How many runs' worth of work proofs may cost beyond what they saved.
-const PROOF_ALLOWANCE: u128 = 4;
+const PROOF_ALLOWANCE: u128 = 8;
 
 /// The result of an iterated run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,15 +98,16 @@ pub(crate) fn iterate(prep: &Prepared, tie: TieBreak, pool: StopPool) -> Iterate
         // elections change their outcome at nearly every step, or repeat
         // it too briefly for a proof. So a proof is attempted only after
         // two consecutive runs agree, and only while the work it has cost
-        // (forced evaluations, each about one run) stays within a few runs
-        // of the work it has saved (runs skipped). Runs k+1 ..= last_same
+        // (forced evaluations, each about one run) stays within twice the
+        // work it has saved (runs skipped) plus a few runs: one costly
+        // early proof must not rule out later long stretches. Runs k+1 ..= last_same
         // provably select what run k selected, so none of them would stop
         // the loop.
         let winners = &out.selected[prep.free.len()..];
         let repeated = last_winners
             .as_ref()
             .is_some_and(|(at, w)| *at + 1 == k && w.as_slice() == winners);
-        let last_same = if repeated && proof_cost <= runs_saved + PROOF_ALLOWANCE {
+        let last_same = if repeated && proof_cost <= 2 * runs_saved + PROOF_ALLOWANCE {
             let cap = bound.unwrap_or(u128::MAX - 1);
             let (last, evals) = interval::last_same(prep, k, winners, cap, stride_hint);
             proof_cost += evals;

@@ -32,6 +32,7 @@ mod explanation;
 mod interval;
 mod iterated;
 mod run;
+mod tangent;
 
 pub use explanation::{Comparison, MesExplanation, MesPurchase, PaymentGroup};
 
