@@ -245,10 +245,7 @@ impl<T: Transport> Driver<T> {
             let s = signed.clone();
             match blocking(move || fed.observe_checkpoint(&s)).await {
                 Ok(Observation::Conflict(proof, true)) => {
-                    self.queue(Work::Publish(GossipMessage::Equivocation {
-                        first: proof.first().to_text(),
-                        second: proof.second().to_text(),
-                    }));
+                    self.queue(Work::Publish(GossipMessage::equivocation(&proof)));
                 }
                 Ok(Observation::Seen { behind: true, .. }) => self.queue(Work::Sync {
                     origin: signed.checkpoint().origin.clone(),
@@ -320,11 +317,10 @@ impl<T: Transport> Driver<T> {
         let Ok(proofs) = self.fed.equivocations() else {
             return;
         };
-        for proof in proofs.into_iter().filter(|p| p.origin == origin) {
-            self.queue(Work::Publish(GossipMessage::Equivocation {
-                first: proof.first,
-                second: proof.second,
-            }));
+        for record in proofs.into_iter().filter(|p| p.origin == origin) {
+            if let Ok(proof) = record.proof() {
+                self.queue(Work::Publish(GossipMessage::equivocation(&proof)));
+            }
         }
     }
 

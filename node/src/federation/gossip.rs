@@ -6,8 +6,8 @@ use super::sync::Observation;
 use super::{Federation, FederationError, Verdict, membership};
 use pbnode_protocol::crypto::{PublicKey, Signed};
 use pbnode_protocol::encoding;
-use pbnode_protocol::federation::{FederationManifest, GossipMessage};
-use pbnode_protocol::note::{Cosignature, SignedCheckpoint};
+use pbnode_protocol::federation::{FederationManifest, ForkEvidence, GossipMessage};
+use pbnode_protocol::note::{Conflict, Cosignature, Equivocation, SignedCheckpoint};
 
 /// Work a gossip message calls for, done by the driver.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,9 +78,11 @@ impl Federation {
                     },
                 )
             }
-            GossipMessage::Equivocation { first, second } => {
-                self.gossiped_equivocation(&first, &second)
-            }
+            GossipMessage::Equivocation {
+                first,
+                second,
+                fork,
+            } => self.gossiped_equivocation(&first, &second, fork),
             GossipMessage::Manifest { signed } => self.gossiped_manifest(&signed),
         };
         judged.unwrap_or_else(|e| {
@@ -111,10 +113,7 @@ impl Federation {
             Observation::Conflict(proof, new) => Ok(GossipOutcome {
                 verdict: Verdict::Accept,
                 follow_ups: if new {
-                    vec![FollowUp::Publish(GossipMessage::Equivocation {
-                        first: proof.first().to_text(),
-                        second: proof.second().to_text(),
-                    })]
+                    vec![FollowUp::Publish(GossipMessage::equivocation(&proof))]
                 } else {
                     Vec::new()
                 },
@@ -174,6 +173,7 @@ impl Federation {
         &self,
         first: &str,
         second: &str,
+        fork: Option<ForkEvidence>,
     ) -> Result<GossipOutcome, FederationError> {
         let parse = |n: &str| {
             SignedCheckpoint::parse(n).map_err(|e| FederationError::BadCheckpoint(e.to_string()))
@@ -186,8 +186,22 @@ impl Federation {
         self.verify_checkpoint(&first)?;
         self.verify_checkpoint(&second)?;
         let _guard = self.witness_guard();
-        let Some(proof) = self.proof_for_pair(first, second)? else {
-            return Ok(GossipOutcome::just(Verdict::Ignore));
+        let proof = match fork {
+            // Self-contained: `record_equivocation` verifies it as it is.
+            Some(evidence) => Equivocation::new(
+                first,
+                second,
+                Conflict::Fork {
+                    implied_old_root: evidence.implied_old_root,
+                    proof: evidence.proof,
+                },
+            ),
+            // A bare pair: same size, or a fork this node can prove itself
+            // from its replica of the larger tree.
+            None => match self.proof_for_pair(first, second)? {
+                Some(proof) => proof,
+                None => return Ok(GossipOutcome::just(Verdict::Ignore)),
+            },
         };
         Ok(GossipOutcome::just(if self.record_equivocation(&proof)? {
             Verdict::Accept

@@ -10,6 +10,6 @@ pub use manifest::{
     verify_signed,
 };
 pub use wire::{
-    GossipMessage, LogInfo, MAX_ENTRIES_PER_REQUEST, MAX_GOSSIP_BYTES, MAX_SYNC_BYTES,
-    ProcessEvent, SyncRequest, SyncResponse, WireError, message_id,
+    ForkEvidence, GossipMessage, LogInfo, MAX_ENTRIES_PER_REQUEST, MAX_GOSSIP_BYTES,
+    MAX_SYNC_BYTES, ProcessEvent, SyncRequest, SyncResponse, WireError, message_id,
 };

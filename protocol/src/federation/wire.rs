@@ -6,6 +6,7 @@
 //! [`SyncResponse`], CBOR on the wire), with per-request caps.
 //! Logs are named by their checkpoint origin (`pbnode/<slug>/<process>`).
 
+use crate::note::{Conflict, Equivocation};
 use crate::objects::{JurisdictionId, ProcessId};
 use serde::{Deserialize, Serialize};
 
@@ -62,16 +63,52 @@ pub enum GossipMessage {
     /// Two validly signed checkpoints of one log that cannot both hold
     /// (signed notes, as in `note::Equivocation`).
     Equivocation {
-        /// The first checkpoint.
+        /// The first checkpoint (the smaller one of a fork).
         first: String,
         /// The second checkpoint.
         second: String,
+        /// For checkpoints of different sizes, the evidence that makes the
+        /// proof self-contained: a receiver needs no copy of either tree to
+        /// check it. `None` for two checkpoints of one size.
+        fork: Option<ForkEvidence>,
     },
     /// A manifest update: canonical bytes of a `Signed<FederationManifest>`.
     Manifest {
         /// The signed manifest's canonical encoding.
         signed: Vec<u8>,
     },
+}
+
+/// What shows that two checkpoints of different sizes fork: the root the
+/// second one commits to at the first one's size (which differs from the
+/// first one's root) and the consistency proof from it to the second one
+/// (`note::Conflict::Fork`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForkEvidence {
+    /// The root at the first size that the second checkpoint implies.
+    pub implied_old_root: [u8; 32],
+    /// Consistency proof from (first size, implied root) to the second.
+    pub proof: Vec<[u8; 32]>,
+}
+
+impl GossipMessage {
+    /// The gossip form of an equivocation proof, evidence included.
+    pub fn equivocation(proof: &Equivocation) -> Self {
+        GossipMessage::Equivocation {
+            first: proof.first().to_text(),
+            second: proof.second().to_text(),
+            fork: match proof.conflict() {
+                Conflict::SameSize => None,
+                Conflict::Fork {
+                    implied_old_root,
+                    proof,
+                } => Some(ForkEvidence {
+                    implied_old_root: *implied_old_root,
+                    proof: proof.clone(),
+                }),
+            },
+        }
+    }
 }
 
 /// One log a node serves.

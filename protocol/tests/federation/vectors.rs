@@ -9,8 +9,8 @@ use crate::region::*;
 use pbnode_protocol::crypto::{PublicKey, Signable, Signed, domain_tagged};
 use pbnode_protocol::encoding::{from_bytes, to_bytes};
 use pbnode_protocol::federation::{
-    FederationManifest, GossipMessage, LogInfo, ProcessEvent, SyncRequest, SyncResponse, WireError,
-    message_id, verify_signed,
+    FederationManifest, ForkEvidence, GossipMessage, LogInfo, ProcessEvent, SyncRequest,
+    SyncResponse, WireError, message_id, verify_signed,
 };
 use pbnode_protocol::ids::Id;
 use pbnode_protocol::objects::Aggregate;
@@ -86,6 +86,18 @@ fn gossip_cases() -> Vec<(&'static str, GossipMessage)> {
             GossipMessage::Equivocation {
                 first: "first note".into(),
                 second: "second note".into(),
+                fork: None,
+            },
+        ),
+        (
+            "equivocation-fork",
+            GossipMessage::Equivocation {
+                first: "smaller note".into(),
+                second: "larger note".into(),
+                fork: Some(ForkEvidence {
+                    implied_old_root: [0x5a; 32],
+                    proof: vec![[0x01; 32], [0x02; 32]],
+                }),
             },
         ),
         (

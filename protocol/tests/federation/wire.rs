@@ -3,8 +3,8 @@
 
 use pbnode_protocol::federation::wire::MAX_PROOF_HASHES;
 use pbnode_protocol::federation::{
-    GossipMessage, LogInfo, MAX_ENTRIES_PER_REQUEST, MAX_GOSSIP_BYTES, ProcessEvent, SyncRequest,
-    SyncResponse, WireError, message_id,
+    ForkEvidence, GossipMessage, LogInfo, MAX_ENTRIES_PER_REQUEST, MAX_GOSSIP_BYTES, ProcessEvent,
+    SyncRequest, SyncResponse, WireError, message_id,
 };
 use pbnode_protocol::ids::Id;
 use proptest::prelude::*;
@@ -74,8 +74,19 @@ fn gossip_content_checks() {
     let same = GossipMessage::Equivocation {
         first: "a".into(),
         second: "a".into(),
+        fork: None,
     };
     assert!(same.check().is_err());
+    let fork = |hashes: usize| GossipMessage::Equivocation {
+        first: "a".into(),
+        second: "b".into(),
+        fork: Some(ForkEvidence {
+            implied_old_root: [1; 32],
+            proof: vec![[2; 32]; hashes],
+        }),
+    };
+    fork(MAX_PROOF_HASHES).check().unwrap();
+    assert!(fork(MAX_PROOF_HASHES + 1).check().is_err());
 }
 
 #[test]
@@ -163,7 +174,22 @@ pub fn gossip() -> impl Strategy<Value = GossipMessage> {
                 event,
             }
         }),
-        (text(), text()).prop_map(|(first, second)| GossipMessage::Equivocation { first, second }),
+        (
+            text(),
+            text(),
+            prop::option::of((
+                any::<[u8; 32]>(),
+                prop::collection::vec(any::<[u8; 32]>(), 0..4)
+            ))
+        )
+            .prop_map(|(first, second, fork)| GossipMessage::Equivocation {
+                first,
+                second,
+                fork: fork.map(|(implied_old_root, proof)| ForkEvidence {
+                    implied_old_root,
+                    proof
+                }),
+            }),
         prop::collection::vec(any::<u8>(), 0..64)
             .prop_map(|signed| GossipMessage::Manifest { signed }),
     ]

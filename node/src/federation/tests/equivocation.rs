@@ -191,8 +191,8 @@ fn a_shorter_forked_checkpoint_is_proven_from_the_replica() {
     let proof = judge.equivocations().unwrap()[0].proof().unwrap();
     assert_eq!(proof.first().checkpoint(), forked.checkpoint());
     assert!(matches!(proof.conflict(), Conflict::Fork { .. }));
-    // A judge holding the honest replica also verifies the gossiped pair.
-    let third = open("gdynia", memory(), config(), m);
+    // A judge holding the honest replica also verifies the bare pair.
+    let third = open("gdynia", memory(), config(), m.clone());
     {
         let log = third.replica_log(&origin).unwrap();
         log.lock().unwrap().append_durable(&entries).unwrap();
@@ -200,6 +200,7 @@ fn a_shorter_forked_checkpoint_is_proven_from_the_replica() {
     let pair = encoding::to_bytes(&GossipMessage::Equivocation {
         first: proof.first().to_text(),
         second: proof.second().to_text(),
+        fork: None,
     })
     .unwrap();
     assert_eq!(
@@ -209,4 +210,31 @@ fn a_shorter_forked_checkpoint_is_proven_from_the_replica() {
         Verdict::Accept
     );
     assert!(third.is_marked(&cheat.node().public_key()).unwrap());
+    // A judge with no copy of either tree cannot check the bare pair, but
+    // the gossiped proof carries its evidence and convinces it alone.
+    let blind = open("gdynia", memory(), config(), m);
+    assert_eq!(
+        blind
+            .handle_gossip(&cheat.node().public_key(), &pair)
+            .verdict,
+        Verdict::Ignore
+    );
+    let gossiped = match outcome.follow_ups.as_slice() {
+        [FollowUp::Publish(message)] => encoding::to_bytes(message).unwrap(),
+        other => panic!("expected one publication, got {other:?}"),
+    };
+    assert_eq!(
+        blind
+            .handle_gossip(&cheat.node().public_key(), &gossiped)
+            .verdict,
+        Verdict::Accept
+    );
+    assert!(blind.is_marked(&cheat.node().public_key()).unwrap());
+    assert!(matches!(
+        blind.equivocations().unwrap()[0]
+            .proof()
+            .unwrap()
+            .conflict(),
+        Conflict::Fork { .. }
+    ));
 }

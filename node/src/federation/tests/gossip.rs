@@ -5,7 +5,7 @@ use super::support::*;
 use crate::federation::{FollowUp, Verdict};
 use pbnode_protocol::crypto::{PublicKey, Signed};
 use pbnode_protocol::encoding;
-use pbnode_protocol::federation::{FederationManifest, GossipMessage};
+use pbnode_protocol::federation::{FederationManifest, ForkEvidence, GossipMessage};
 use pbnode_protocol::note::{Checkpoint, SignatureType, SignedCheckpoint, SignerKey};
 
 fn bytes(message: &GossipMessage) -> Vec<u8> {
@@ -31,6 +31,7 @@ fn bogus_equivocation_proofs_and_forgeries_are_rejected() {
     let twice = GossipMessage::Equivocation {
         first: real.to_text(),
         second: real.to_text(),
+        fork: None,
     };
     assert_eq!(
         judge.handle_gossip(&author, &bytes(&twice)).verdict,
@@ -41,9 +42,24 @@ fn bogus_equivocation_proofs_and_forgeries_are_rejected() {
     let framed = GossipMessage::Equivocation {
         first: real.to_text(),
         second: forged.to_text(),
+        fork: None,
     };
     assert_eq!(
         judge.handle_gossip(&author, &bytes(&framed)).verdict,
+        Verdict::Reject
+    );
+    // Fork evidence that does not hold proves nothing either.
+    let bigger = grow(owner.node(), &id, 2);
+    let bogus_fork = GossipMessage::Equivocation {
+        first: real.to_text(),
+        second: bigger.to_text(),
+        fork: Some(ForkEvidence {
+            implied_old_root: [7; 32],
+            proof: vec![[8; 32]],
+        }),
+    };
+    assert_eq!(
+        judge.handle_gossip(&author, &bytes(&bogus_fork)).verdict,
         Verdict::Reject
     );
     assert!(!judge.is_marked(&author).unwrap());
@@ -67,6 +83,7 @@ fn bogus_equivocation_proofs_and_forgeries_are_rejected() {
     let true_proof = GossipMessage::Equivocation {
         first: real.to_text(),
         second: other.to_text(),
+        fork: None,
     };
     assert_eq!(
         judge.handle_gossip(&author, &bytes(&true_proof)).verdict,

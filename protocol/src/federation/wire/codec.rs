@@ -90,9 +90,16 @@ impl GossipMessage {
                 }
                 Ok(())
             }
-            GossipMessage::Equivocation { first, second } if first == second => Err(bad(
+            GossipMessage::Equivocation { first, second, .. } if first == second => Err(bad(
                 "an equivocation needs two different checkpoints".to_owned(),
             )),
+            GossipMessage::Equivocation {
+                fork: Some(evidence),
+                ..
+            } if evidence.proof.len() > MAX_PROOF_HASHES => Err(bad(format!(
+                "a fork proof of {} hashes (at most {MAX_PROOF_HASHES})",
+                evidence.proof.len()
+            ))),
             _ => Ok(()),
         }
     }
