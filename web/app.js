@@ -97,12 +97,15 @@ function markNav(path) {
   }
 }
 
+const BANNER_POLL_MS = 30000;
 let siteName = 'pbnode';
 // The first render keeps the browser's focus where it is (page load).
 let focusOnRender = false;
 
 async function start() {
   window.addEventListener('hashchange', render);
+  // A proof can arrive while someone reads a page: check again now and then.
+  setInterval(() => refreshBanner(document.getElementById('banner')), BANNER_POLL_MS);
   // The skip link must not change the hash: that is the router's.
   document.getElementById('skip-link').addEventListener('click', (e) => {
     e.preventDefault();

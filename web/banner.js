@@ -6,12 +6,10 @@
 import { h } from './dom.js';
 import { get } from './api.js';
 
-let last = { at: 0, records: [], members: [] };
-const FRESH_MS = 5000;
+let last = { records: [], members: [] };
 
-/** Equivocation records and federation members (cached for a few seconds). */
+/** Equivocation records and federation members, as the node has them now. */
 export async function equivocations() {
-  if (Date.now() - last.at < FRESH_MS) return last;
   let records = [];
   let members = [];
   try {
@@ -25,7 +23,7 @@ export async function equivocations() {
     // their own errors.
     return last;
   }
-  last = { at: Date.now(), records, members };
+  last = { records, members };
   return last;
 }
 

@@ -235,6 +235,10 @@ mod tests {
         assert_eq!(stale.status(), StatusCode::OK);
         assert_eq!(stale.headers()[header::CONTENT_TYPE], HTML);
         assert_eq!(stale.headers()[header::CACHE_CONTROL], "no-cache");
-        assert!(stale.headers().contains_key(header::CONTENT_SECURITY_POLICY));
+        assert!(
+            stale
+                .headers()
+                .contains_key(header::CONTENT_SECURITY_POLICY)
+        );
     }
 }
