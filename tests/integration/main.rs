@@ -9,3 +9,4 @@ mod node_lifecycle;
 mod tally_cli;
 mod tally_reference;
 mod verify_cli;
+mod web_ui;

@@ -3,6 +3,7 @@
 //! the request bodies of a sample process ([`fixtures`]) and that process
 //! brought to the voting phase ([`scenario`]).
 
+pub mod browser;
 pub mod client;
 pub mod fixtures;
 pub mod node;

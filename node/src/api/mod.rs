@@ -27,6 +27,7 @@ pub mod proposals;
 pub mod results;
 pub mod routes;
 pub mod support;
+pub mod ui;
 pub mod voters;
 
 pub use error::ApiError;
@@ -180,10 +181,12 @@ impl ApiContext {
     }
 }
 
-/// The whole HTTP service: guard, resources, error recovery, per-request
-/// tracing span and metrics.
+/// The whole HTTP service: the browser UI's static files (`/`, `/ui/...`:
+/// not API routes, so in front of the guard and outside the route table),
+/// then guard, resources, error recovery, per-request tracing span and
+/// metrics.
 pub fn routes(ctx: &ApiContext) -> BoxedFilter<(Response,)> {
-    assemble(ctx, RESOURCES)
+    ui::filter().or(assemble(ctx, RESOURCES)).unify().boxed()
 }
 
 /// [`routes()`] over any list of resources; `ctx.table` must be
