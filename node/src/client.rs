@@ -231,38 +231,6 @@ impl Client {
         self.get_text(&format!("/processes/{process}/checkpoint"))
     }
 
-    /// `GET /processes/{p}/log?start=&limit=`, the page checked for the
-    /// start it was asked and decoded from hex.
-    pub fn log_page(
-        &self,
-        process: &str,
-        start: u64,
-        limit: u64,
-    ) -> Result<(u64, Vec<Vec<u8>>), ClientError> {
-        let path = format!("/processes/{process}/log?start={start}&limit={limit}");
-        let page: LogPage = self.get_json(&path)?;
-        let malformed = |reason: String| ClientError::Malformed {
-            url: self.url(&path),
-            reason,
-        };
-        if page.start != start {
-            return Err(malformed(format!("page starts at {}", page.start)));
-        }
-        if u64::try_from(page.entries.len()).unwrap_or(u64::MAX) > limit {
-            return Err(malformed(format!(
-                "{} entries, {limit} asked",
-                page.entries.len()
-            )));
-        }
-        let entries = page
-            .entries
-            .iter()
-            .zip(start..)
-            .map(|(h, i)| hex::decode(h).map_err(|e| malformed(format!("entry {i}: {e}"))))
-            .collect::<Result<_, _>>()?;
-        Ok((page.size, entries))
-    }
-
     /// `GET /processes/{p}/proofs/inclusion?index=&size=`.
     pub fn inclusion_proof(
         &self,
