@@ -174,7 +174,7 @@ function submitForm(info, node, navigate) {
   );
 }
 
-function aggregateSection(signed, info, proposals) {
+function aggregateSection(signed, info, proposals, memberNames) {
   const a = signed.value;
   const names = new Map(proposals.map((p) => [p.id, p.proposal.title]));
   const cur = info.def.budget.currency;
@@ -192,7 +192,8 @@ function aggregateSection(signed, info, proposals) {
     h('h3', {}, 'Member results'),
     h('ul', {}, a.members.map((m) => {
       const cp = m.tally.value.checkpoint || {};
-      return h('li', {}, h('code', { class: 'hex' }, short(m.jurisdiction, 16)), ': ',
+      const name = memberNames.get(m.jurisdiction);
+      return h('li', {}, name || h('code', { class: 'hex' }, short(m.jurisdiction, 16)), ': ',
         count(m.tally.value.ballots_counted), ' ballots, log checkpoint size ',
         cp.size !== undefined ? count(cp.size) : '?');
     })),
@@ -227,6 +228,14 @@ export async function processPage({ args, query, navigate }) {
   const aggregate = info.def.members && info.def.members.length
     ? await getOptional('/processes/' + info.id + '/aggregate').catch(() => null)
     : null;
+  // Aggregates name members by jurisdiction id; the manifest gives names.
+  const memberNames = new Map();
+  if (aggregate) {
+    const fed = await getOptional('/federation').catch(() => null);
+    for (const m of (fed && fed.members) || []) {
+      if (m.jurisdiction) memberNames.set(m.jurisdiction, `${m.name} (${m.slug})`);
+    }
+  }
   const t = texts(info.def);
   const def = info.def;
   const cur = def.budget.currency;
@@ -253,7 +262,7 @@ export async function processPage({ args, query, navigate }) {
       ['Log entries', count(info.log_size)],
       ['Process id', h('code', { class: 'hex' }, info.id)],
     ].filter(Boolean)),
-    aggregate ? aggregateSection(aggregate, info, all) : null,
+    aggregate ? aggregateSection(aggregate, info, all, memberNames) : null,
     h('h2', { id: 'proposals-title' }, 'Proposals'),
     filterForm(def, categories, query, navigate, info.id),
     filterError ? errorBox('The filter was refused:', filterError) : null,

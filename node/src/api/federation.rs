@@ -146,12 +146,13 @@ const SCHEMAS: &[SchemaSpec] = &[
                     "addresses": { "type": "array", "items": { "type": "string" } },
                     "members": { "type": "array", "items": {
                         "type": "object",
-                        "required": ["slug", "name", "role", "key", "connected", "equivocated"],
+                        "required": ["slug", "name", "role", "key", "jurisdiction", "connected", "equivocated"],
                         "properties": {
                             "slug": { "type": "string" },
                             "name": { "type": "string" },
                             "role": { "type": "string", "enum": ["municipality", "region"] },
                             "key": { "type": "string" },
+                            "jurisdiction": { "type": "string", "pattern": "^[0-9a-f]{64}$" },
                             "parent": { "type": ["string", "null"] },
                             "connected": { "type": "boolean" },
                             "equivocated": { "type": "boolean" }
@@ -346,6 +347,10 @@ async fn summary(ctx: ApiContext) -> Result<Response, Rejection> {
                 "name": m.name,
                 "role": match m.role { MemberRole::Municipality => "municipality", MemberRole::Region => "region" },
                 "key": m.key.to_string(),
+                // What regional processes and aggregates name members by.
+                "jurisdiction": crate::federation::jurisdiction_id_of(m)
+                    .map_err(ApiError::internal)?
+                    .to_string(),
                 "parent": m.parent,
                 "connected": m.key == own.key || connected.contains(&m.key),
                 "equivocated": fed.is_marked(&m.key).map_err(ApiError::internal)?,

@@ -23,6 +23,7 @@ mod fork;
 mod gossip;
 mod membership;
 mod regional;
+pub(crate) use regional::jurisdiction_id_of;
 mod replica;
 mod serve;
 mod sync;

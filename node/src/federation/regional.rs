@@ -18,7 +18,7 @@ use super::{Federation, FederationError, membership};
 use pbnode_protocol::federation::wire::MAX_ENTRIES_PER_REQUEST;
 use pbnode_protocol::federation::{Member, MemberRole};
 use pbnode_protocol::note::{parse_process_log_origin, process_log_origin};
-use pbnode_protocol::objects::{Jurisdiction, LogEntry, Phase, ProcessId};
+use pbnode_protocol::objects::{Jurisdiction, JurisdictionId, LogEntry, Phase, ProcessId};
 use pbnode_protocol::recount::aggregate::{MemberProcess, RegionalDataset};
 use pbnode_protocol::recount::{
     LogKeys, MemberLog, aggregate_members, regional_dataset, verify_log,
@@ -36,6 +36,14 @@ pub enum RegionalAction {
     Aggregated(ProcessId),
     /// This region cannot aggregate yet, and why.
     Waiting(ProcessId, String),
+}
+
+/// The id of the jurisdiction a manifest member stands for: what regional
+/// process definitions and aggregates name members by.
+pub(crate) fn jurisdiction_id_of(member: &Member) -> Result<JurisdictionId, FederationError> {
+    jurisdiction_of(member)
+        .id()
+        .map_err(|e| FederationError::Manifest(format!("member {}: {e}", member.slug)))
 }
 
 /// The jurisdiction a manifest member stands for (nodes have no parent in

@@ -7,6 +7,7 @@
 //! counted ballot in both towns makes the region refuse to aggregate.
 
 use pbnode_protocol::objects::ProposalId;
+use pbnode_tests::browser::Browser;
 use pbnode_tests::federation_net::{
     FedSetup, accepted_by_district, census_codes, member, pbnode, pbnode_unchecked,
     regional_process, register_and_vote, wait_until,
@@ -185,6 +186,32 @@ fn a_regional_process_is_aggregated_and_independently_recounted() {
         expected,
         "the verified totals are the sum of the ballots cast: {report}"
     );
+
+    // The region names each member by the jurisdiction id aggregates use,
+    // and its web UI shows the aggregate with the members by name.
+    let federation = net
+        .region
+        .client()
+        .get("/api/v1/federation")
+        .expect_json(200);
+    for town in &net.towns {
+        let node = town.client().get("/api/v1/node").expect_json(200);
+        let listed = federation["members"]
+            .as_array()
+            .expect("members")
+            .iter()
+            .find(|m| m["slug"] == node["slug"])
+            .expect("the town is a member");
+        assert_eq!(listed["jurisdiction"], node["jurisdiction"]);
+    }
+    let browser = Browser::start();
+    browser.open(&format!("{}/#/p/{process}", net.region.url()));
+    browser.wait_for_all(&[
+        "Regional result (aggregate of member logs)",
+        "town-1 (town-1): 7 ballots",
+        "town-2 (town-2): 6 ballots",
+    ]);
+    drop(browser);
 
     // Pinned to another key (a town's), the same aggregate is refused.
     let wrong = verify_aggregate(&net.region, &process, &net.region_arg("town-1"));
