@@ -40,12 +40,12 @@ pub(crate) struct Iterated {
     pub runs: u64,
 }
 
-/// Raises the per-voter budget by one unit per run until a stop test fires.
-pub(crate) fn iterate(prep: &Prepared, tie: TieBreak, pool: StopPool) -> Iterated {
-    let all: Vec<usize> = (0..prep.cost.len()).collect();
-    // pabutools' previous outcome before any run: its initial allocation.
-    // MES puts free supported projects there; exhaustion starts empty.
-    let mut previous = Iterated {
+/// Where both loops start: pabutools' previous outcome before any run (its
+/// initial allocation: MES puts free supported projects there, exhaustion
+/// starts empty) and, for exhaustion, the largest k it tries
+/// (exhaustion_by_budget_increase loops while budget + k·n <= budget·(n+1)).
+fn starting_point(prep: &Prepared, pool: StopPool) -> (Iterated, Option<u128>) {
+    let previous = Iterated {
         selected: if pool == StopPool::AllProjects {
             Vec::new()
         } else {
@@ -54,14 +54,20 @@ pub(crate) fn iterate(prep: &Prepared, tie: TieBreak, pool: StopPool) -> Iterate
         step: None,
         runs: 0,
     };
-    // exhaustion_by_budget_increase loops while budget + k·n <= budget·(n+1).
-    let bound: Option<u128> = (pool == StopPool::AllProjects).then(|| {
+    let bound = (pool == StopPool::AllProjects).then(|| {
         let b = prep.budget.to_big();
         b.numer()
             .div_floor(b.denom())
             .to_u128()
             .unwrap_or(u128::MAX)
     });
+    (previous, bound)
+}
+
+/// Raises the per-voter budget by one unit per run until a stop test fires.
+pub(crate) fn iterate(prep: &Prepared, tie: TieBreak, pool: StopPool) -> Iterated {
+    let all: Vec<usize> = (0..prep.cost.len()).collect();
+    let (mut previous, bound) = starting_point(prep, pool);
     let buyable = prep.candidates.len() + prep.free.len();
     // The winners, in order, of the last step known (run or proved).
     let mut last_winners: Option<(u128, Vec<usize>)> = None;
@@ -134,22 +140,7 @@ pub(crate) fn iterate(prep: &Prepared, tie: TieBreak, pool: StopPool) -> Iterate
 #[cfg(test)]
 pub(crate) fn iterate_by_one(prep: &Prepared, tie: TieBreak, pool: StopPool) -> Iterated {
     let all: Vec<usize> = (0..prep.cost.len()).collect();
-    let mut previous = Iterated {
-        selected: if pool == StopPool::AllProjects {
-            Vec::new()
-        } else {
-            prep.free.clone()
-        },
-        step: None,
-        runs: 0,
-    };
-    let bound: Option<u128> = (pool == StopPool::AllProjects).then(|| {
-        let b = prep.budget.to_big();
-        b.numer()
-            .div_floor(b.denom())
-            .to_u128()
-            .unwrap_or(u128::MAX)
-    });
+    let (mut previous, bound) = starting_point(prep, pool);
     let buyable = prep.candidates.len() + prep.free.len();
     let mut k: u128 = 0;
     loop {
