@@ -55,12 +55,13 @@ const KINDS = [
   'Phase change',
   'Proposal submitted',
   'Proposal status change',
-  'Voter credential issued',
+  'Voter credential issued (signed, older nodes)',
   'Ballot commitment',
   'Ballot opened',
   'Voting closed',
   'Tally',
   'Regional aggregate',
+  'Voter registered',
 ];
 
 /** The kind of a log entry from its hex bytes. */

@@ -14,8 +14,10 @@ pub(crate) fn credential_key(process: &ProcessId, voter: &PublicKey) -> Vec<u8> 
 impl Node {
     /// Registers `voter` (a key the voter made on their own device) with a
     /// one-time `code`. In one atomic write the code is marked used, the
-    /// credential stored and `CredentialIssued` logged: the log holds the key
-    /// and district, never the voter reference. A used code fails with
+    /// credential stored and `VoterRegistered` logged: the log holds the key
+    /// and district, never the voter reference. The returned credential is
+    /// signed by the node: the voter's proof that the node took the key,
+    /// which the log must then show. A used code fails with
     /// `code_already_used`; a key registers once per process. Allowed before close.
     pub fn register_voter(
         &self,
@@ -55,7 +57,7 @@ impl Node {
         records::put(&mut batch, Keyspace::Credentials, &key, &record)?;
         self.append(
             &mut pl,
-            &[LogEntry::CredentialIssued(credential.clone())],
+            &[LogEntry::VoterRegistered(credential.value.clone())],
             batch,
         )?;
         Ok(credential)

@@ -141,9 +141,9 @@ pub struct CredentialRecord {
     /// ([`CredentialDistrict`]), skipping the signed credential (decoding
     /// its key would cost a point decompression per ballot).
     pub district: String,
-    /// The credential the node signed and logged.
+    /// The credential the node signed (its value is logged).
     pub credential: Signed<VoterCredential>,
-    /// Its `CredentialIssued` leaf index.
+    /// Its `VoterRegistered` leaf index.
     pub leaf: u64,
 }
 

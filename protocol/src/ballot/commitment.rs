@@ -1,6 +1,6 @@
 //! The commitment a voter signs while voting is open.
 
-use crate::crypto::{PublicKey, Signable, domain_tagged};
+use crate::crypto::{DOMAIN_PREFIX, PublicKey, Signable};
 use crate::encoding::EncodeError;
 use crate::ids::fixed_bytes_type;
 use crate::objects::{Ballot, ProcessId};
@@ -27,9 +27,20 @@ fixed_bytes_type!(
 impl Commitment {
     /// `BLAKE3("pbnode/v1/ballot-commit" || 0x00 || canonical(ballot) || nonce)`.
     pub fn compute(ballot: &Ballot, nonce: &Nonce) -> Result<Self, EncodeError> {
-        let mut input = domain_tagged(COMMITMENT_TAG, &ballot.canonical_bytes()?);
-        input.extend_from_slice(&nonce.0);
-        Ok(Commitment(*blake3::hash(&input).as_bytes()))
+        Ok(Self::from_canonical(&ballot.canonical_bytes()?, nonce))
+    }
+
+    /// [`Commitment::compute`] from the ballot's canonical encoding, for a
+    /// verifier that holds it already (the opening's log entry bytes): no
+    /// re-encoding, no buffer.
+    pub fn from_canonical(ballot: &[u8], nonce: &Nonce) -> Self {
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(DOMAIN_PREFIX);
+        hasher.update(COMMITMENT_TAG.as_bytes());
+        hasher.update(&[0]);
+        hasher.update(ballot);
+        hasher.update(&nonce.0);
+        Commitment(*hasher.finalize().as_bytes())
     }
 }
 

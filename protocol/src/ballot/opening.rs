@@ -40,13 +40,24 @@ impl BallotOpening {
 
     /// Checks that this opening opens `commitment`.
     pub fn opens(&self, commitment: &BallotCommitment) -> Result<(), OpeningError> {
+        self.opens_canonical(commitment, &self.ballot.canonical_bytes()?)
+    }
+
+    /// [`BallotOpening::opens`] given the ballot's canonical encoding
+    /// (`ballot`, which must be that of `self.ballot`): what a verifier
+    /// walking log entries uses, as the entry bytes hold it.
+    pub fn opens_canonical(
+        &self,
+        commitment: &BallotCommitment,
+        ballot: &[u8],
+    ) -> Result<(), OpeningError> {
         if self.ballot.process != commitment.process {
             return Err(OpeningError::WrongProcess);
         }
         if self.ballot.voter != commitment.voter {
             return Err(OpeningError::WrongVoter);
         }
-        if Commitment::compute(&self.ballot, &self.nonce)? != commitment.commitment {
+        if Commitment::from_canonical(ballot, &self.nonce) != commitment.commitment {
             return Err(OpeningError::HashMismatch);
         }
         Ok(())

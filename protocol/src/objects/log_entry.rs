@@ -53,7 +53,9 @@ pub enum LogEntry {
     ProposalSubmitted(Proposal),
     /// 3: a proposal's status changed (accepted, rejected, selected, ...).
     ProposalStatusChanged(ProposalStatusChange),
-    /// 4: a voter key was registered, signed by the node.
+    /// 4: a voter key was registered, signed by the node. Written by nodes
+    /// before [`LogEntry::VoterRegistered`] replaced it; still valid in a
+    /// log, and its signature is still checked.
     CredentialIssued(Signed<VoterCredential>),
     /// 5: a ballot commitment, signed by the voter key.
     BallotCommitted(Signed<BallotCommitment>),
@@ -65,6 +67,15 @@ pub enum LogEntry {
     Tallied(Signed<Tally>),
     /// 9: a regional aggregate, signed by the regional node.
     Aggregated(Signed<Aggregate>),
+    /// 10: a voter key was registered for a district of the process.
+    ///
+    /// Unsigned on purpose: like every entry, it is authenticated by the
+    /// node-signed checkpoints whose tree holds it, so a signature of its
+    /// own would add nothing a verifier needs, and checking one per voter
+    /// was about a third of a recount. The node's signature on the
+    /// credential is the registration promise returned to the voter (as a
+    /// certificate log's SCT goes to the submitter, not into the log).
+    VoterRegistered(VoterCredential),
 }
 
 impl LogEntry {

@@ -6,8 +6,8 @@
 //! third of a batched signature check. Over a million ballots that was most
 //! of a recount.
 //!
-//! How, without loosening anything: the hot entry kinds (credential,
-//! commitment, opening) are decoded by the same canonical decoder into
+//! How, without loosening anything: the hot entry kinds (credentials of
+//! both kinds, commitment, opening) are decoded by the same canonical decoder into
 //! mirror types whose keys are raw bytes, and each distinct key is then
 //! checked once with [`PublicKey::from_bytes`], exactly what decoding a
 //! `PublicKey` does. The mirrors have the same fields in the same order as
@@ -28,6 +28,7 @@ use std::collections::HashMap;
 const CREDENTIAL_ISSUED: u32 = 4;
 const BALLOT_COMMITTED: u32 = 5;
 const BALLOT_OPENED: u32 = 6;
+const VOTER_REGISTERED: u32 = 10;
 
 /// A key's 32 bytes, not yet checked.
 struct KeyBytes([u8; 32]);
@@ -105,23 +106,16 @@ impl EntryDecoder {
         match u32::from_be_bytes(*tag) {
             CREDENTIAL_ISSUED => {
                 let raw: RawSigned<RawCredential> = encoding::from_bytes(payload).ok()?;
-                let RawCredential::V1 {
-                    process,
-                    district,
-                    voter,
-                    issued_at,
-                } = raw.value;
-                let value = VoterCredential::V1 {
-                    process,
-                    district,
-                    voter: self.key(&voter)?,
-                    issued_at,
-                };
+                let value = self.credential(raw.value)?;
                 Some(LogEntry::CredentialIssued(self.signed(
                     value,
                     &raw.signer,
                     raw.signature,
                 )?))
+            }
+            VOTER_REGISTERED => {
+                let raw: RawCredential = encoding::from_bytes(payload).ok()?;
+                Some(LogEntry::VoterRegistered(self.credential(raw)?))
             }
             BALLOT_COMMITTED => {
                 let raw: RawSigned<RawCommitment> = encoding::from_bytes(payload).ok()?;
@@ -154,6 +148,21 @@ impl EntryDecoder {
             }
             _ => None,
         }
+    }
+
+    fn credential(&mut self, raw: RawCredential) -> Option<VoterCredential> {
+        let RawCredential::V1 {
+            process,
+            district,
+            voter,
+            issued_at,
+        } = raw;
+        Some(VoterCredential::V1 {
+            process,
+            district,
+            voter: self.key(&voter)?,
+            issued_at,
+        })
     }
 
     fn signed<T>(
@@ -212,7 +221,8 @@ mod tests {
             issued_at: 7,
         };
         [
-            LogEntry::CredentialIssued(credential.sign(&node).unwrap()),
+            LogEntry::CredentialIssued(credential.clone().sign(&node).unwrap()),
+            LogEntry::VoterRegistered(credential),
             LogEntry::BallotOpened(BallotOpened {
                 commitment: commitment.id().unwrap(),
                 opening,
@@ -269,7 +279,7 @@ mod tests {
     #[test]
     fn an_invalid_key_is_the_canonical_decoders_error_even_after_valid_keys() {
         let mut decoder = EntryDecoder::default();
-        let data = entries().remove(2);
+        let data = entries().remove(3);
         decoder.decode(&data).unwrap();
         // The commitment's signer key (just before the signature) replaced by
         // a non-canonical encoding: y = p.

@@ -11,8 +11,9 @@
 //!    naming the owner jurisdiction if the verifier knows its id, and the
 //!    checkpoint's origin names that process.
 //! 3. Walking the log in order: every entry is for this process; proposal
-//!    status changes name submitted proposals; credentials are signed by
-//!    the node, for a district of the process, one per voter key;
+//!    status changes name submitted proposals; credentials are for a
+//!    district of the process, one per voter key (the legacy signed kind,
+//!    `CredentialIssued`, also signed by the node);
 //!    commitments are signed by their voter key, which has an earlier
 //!    credential; commitments and credentials come before the close,
 //!    openings and the tally after it; each opening opens a logged
@@ -42,7 +43,7 @@ use crate::merkle::{Blake3Hasher, MemoryLog};
 use crate::note::{SignedCheckpoint, VerifierKey, parse_process_log_origin};
 use crate::objects::{
     Ballot, CheckpointRef, JurisdictionId, LogEntry, ProcessDef, ProcessId, ProjectTotal,
-    ProposalId, ProposalStatus, Tally,
+    ProposalId, ProposalStatus, Tally, VoterCredential,
 };
 use std::collections::{BTreeMap, HashMap};
 
@@ -51,7 +52,7 @@ use std::collections::{BTreeMap, HashMap};
 pub struct LogKeys {
     /// The key that signs the process definition (the owner jurisdiction's).
     pub owner: PublicKey,
-    /// The node key that signs credentials and the tally.
+    /// The node key that signs the tally (and legacy signed credentials).
     pub node: PublicKey,
     /// The note key that signs the log's checkpoints.
     pub log: VerifierKey,
@@ -107,7 +108,7 @@ pub fn entry_kind(entry: &LogEntry) -> &'static str {
         LogEntry::PhaseChanged(_) => "phase change",
         LogEntry::ProposalSubmitted(_) => "proposal",
         LogEntry::ProposalStatusChanged(_) => "proposal status",
-        LogEntry::CredentialIssued(_) => "credential",
+        LogEntry::CredentialIssued(_) | LogEntry::VoterRegistered(_) => "credential",
         LogEntry::BallotCommitted(_) => "commitment",
         LogEntry::BallotOpened(_) => "opening",
         LogEntry::Closed(_) => "close",
@@ -251,6 +252,33 @@ impl Walk<'_> {
         Ok(())
     }
 
+    /// A voter key registered (either kind of credential entry): before
+    /// the close, for this process and one of its districts, once per key.
+    fn credential(
+        &mut self,
+        index: u64,
+        kind: &'static str,
+        credential: &VoterCredential,
+    ) -> Result<(), VerifyError> {
+        self.open_phase(index, kind)?;
+        self.same_process(index, credential.process())?;
+        let district = credential.district().to_owned();
+        if self.process.district(&district).is_none() {
+            return Err(VerifyError::CredentialDistrictUnknown { index, district });
+        }
+        let voter = *credential.voter();
+        if let Some((first, _)) = self.credentials.get(&voter) {
+            return Err(VerifyError::DuplicateCredential {
+                index,
+                voter: voter.to_string(),
+                first: *first,
+            });
+        }
+        self.credentials
+            .insert(voter, (index, Credential { district }));
+        Ok(())
+    }
+
     fn open_phase(&self, index: u64, kind: &'static str) -> Result<(), VerifyError> {
         match self.close {
             Some(_) => Err(VerifyError::AfterClose { index, kind }),
@@ -302,24 +330,9 @@ impl Walk<'_> {
             }
             LogEntry::CredentialIssued(signed) => {
                 self.node_signed_canonical(index, kind, &signed, signed_value_bytes(data))?;
-                self.open_phase(index, kind)?;
-                let credential = &signed.value;
-                self.same_process(index, credential.process())?;
-                let district = credential.district().to_owned();
-                if self.process.district(&district).is_none() {
-                    return Err(VerifyError::CredentialDistrictUnknown { index, district });
-                }
-                let voter = *credential.voter();
-                if let Some((first, _)) = self.credentials.get(&voter) {
-                    return Err(VerifyError::DuplicateCredential {
-                        index,
-                        voter: voter.to_string(),
-                        first: *first,
-                    });
-                }
-                self.credentials
-                    .insert(voter, (index, Credential { district }));
+                self.credential(index, kind, &signed.value)?;
             }
+            LogEntry::VoterRegistered(credential) => self.credential(index, kind, &credential)?,
             LogEntry::BallotCommitted(signed) => {
                 self.commitment(index, signed, signed_value_bytes(data))?
             }
@@ -344,7 +357,7 @@ impl Walk<'_> {
                 }
                 opened
                     .opening
-                    .opens(&logged.commitment)
+                    .opens_canonical(&logged.commitment, opened_ballot_bytes(data))
                     .map_err(|error| VerifyError::OpeningMismatch { index, error })?;
                 logged.opening = Some((index, opened.opening));
                 self.openings += 1;
@@ -711,5 +724,14 @@ fn first_total_difference(expected: &[ProjectTotal], found: &[ProjectTotal]) -> 
 /// decoded as such an entry (so at least 100 bytes long).
 fn signed_value_bytes(data: &[u8]) -> &[u8] {
     data.get(4..data.len().saturating_sub(96))
+        .unwrap_or_default()
+}
+
+/// The canonical encoding of the ballot in the leaf data of a
+/// `BallotOpened` entry: after the `u32` variant index and the commitment
+/// id (32 bytes), before the nonce (32 bytes). Only for leaf data that
+/// decoded as such an entry.
+fn opened_ballot_bytes(data: &[u8]) -> &[u8] {
+    data.get(36..data.len().saturating_sub(32))
         .unwrap_or_default()
 }

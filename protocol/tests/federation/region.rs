@@ -238,9 +238,7 @@ impl MemberNode {
             voter: voter.public_key(),
             issued_at: OPENS + 60,
         };
-        self.append(LogEntry::CredentialIssued(
-            credential.sign(&self.key).unwrap(),
-        ));
+        self.append(LogEntry::VoterRegistered(credential));
         let mut choices: Vec<Choice> = choices
             .iter()
             .map(|&i| Choice {

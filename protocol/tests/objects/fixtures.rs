@@ -281,6 +281,7 @@ pub fn log_entries() -> Vec<(&'static str, LogEntry)> {
             "credential-issued",
             LogEntry::CredentialIssued(credential().sign(&test_key()).unwrap()),
         ),
+        ("voter-registered", LogEntry::VoterRegistered(credential())),
         (
             "ballot-committed",
             LogEntry::BallotCommitted(commitment().sign(&voter()).unwrap()),

@@ -315,5 +315,6 @@ pub fn log_entry() -> impl Strategy<Value = LogEntry> {
         close().prop_map(LogEntry::Closed),
         signed(tally()).prop_map(LogEntry::Tallied),
         signed(aggregate()).prop_map(LogEntry::Aggregated),
+        credential().prop_map(LogEntry::VoterRegistered),
     ]
 }

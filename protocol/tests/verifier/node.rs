@@ -232,15 +232,31 @@ impl TestNode {
         }));
     }
 
-    /// Issues a credential to the voter key made from `seed`.
+    /// Registers the voter key made from `seed` (a `VoterRegistered`
+    /// entry, what nodes write).
     pub fn register(&mut self, seed: u8, district: &str) -> SigningKey {
         let voter = key(seed);
-        let credential = VoterCredential::V1 {
+        let credential = self.credential(&voter, district);
+        self.append(LogEntry::VoterRegistered(credential));
+        self.credentials.push((voter.public_key(), district.into()));
+        voter
+    }
+
+    /// The credential of `voter` for `district` of this process.
+    pub fn credential(&self, voter: &SigningKey, district: &str) -> VoterCredential {
+        VoterCredential::V1 {
             process: self.id,
             district: district.into(),
             voter: voter.public_key(),
             issued_at: OPENS + 60,
-        };
+        }
+    }
+
+    /// Registers the voter key made from `seed` the legacy way: a
+    /// `CredentialIssued` entry signed by the node.
+    pub fn register_legacy(&mut self, seed: u8, district: &str) -> SigningKey {
+        let voter = key(seed);
+        let credential = self.credential(&voter, district);
         self.append(LogEntry::CredentialIssued(
             credential.sign(&self.key).unwrap(),
         ));

@@ -467,6 +467,82 @@ fn invalid_ballots_and_districts_are_refused_at_recount() {
 }
 
 #[test]
+fn credentials_of_both_kinds_count_and_obey_the_same_rules() {
+    use pbnode_protocol::objects::LogEntry;
+    // Legacy node-signed credentials and unsigned ones in one log (a node
+    // upgraded mid-process): both voters count.
+    let mut node = TestNode::approval();
+    let p = node.propose("Trees", 100, "north");
+    let old = node.register_legacy(40, "north");
+    let new = node.register(41, "north");
+    node.cast(&old, "north", &[(p, 1)], 1);
+    node.cast(&new, "north", &[(p, 1)], 1);
+    node.close();
+    node.tally();
+    let report = verify(&node).unwrap();
+    assert_eq!((report.credentials, report.counted), (2, 2));
+
+    // One key registered once of each kind.
+    let mut node = TestNode::approval();
+    let voter = node.register_legacy(40, "north");
+    let first = node.size() - 1;
+    let again = node.append(LogEntry::VoterRegistered(node.credential(&voter, "north")));
+    node.close();
+    node.tally();
+    assert_eq!(
+        verify(&node),
+        Err(VerifyError::DuplicateCredential {
+            index: again,
+            voter: voter.public_key().to_string(),
+            first,
+        })
+    );
+
+    // A district the process does not have.
+    let mut node = TestNode::approval();
+    let index = node.append(LogEntry::VoterRegistered(
+        node.credential(&key(40), "atlantis"),
+    ));
+    node.close();
+    node.tally();
+    assert_eq!(
+        verify(&node),
+        Err(VerifyError::CredentialDistrictUnknown {
+            index,
+            district: "atlantis".into()
+        })
+    );
+
+    // Another process's credential.
+    let mut node = TestNode::approval();
+    let mut foreign = node.credential(&key(40), "north");
+    let pbnode_protocol::objects::VoterCredential::V1 { process, .. } = &mut foreign;
+    *process = pbnode_protocol::ids::Id::from_bytes([9; 32]);
+    let index = node.append(LogEntry::VoterRegistered(foreign));
+    node.close();
+    node.tally();
+    assert!(matches!(
+        verify(&node),
+        Err(VerifyError::WrongProcess { index: i, .. }) if i == index
+    ));
+
+    // Registered after the close.
+    let mut node = TestNode::approval();
+    node.close();
+    let index = node.append(LogEntry::VoterRegistered(
+        node.credential(&key(40), "north"),
+    ));
+    node.tally();
+    assert_eq!(
+        verify(&node),
+        Err(VerifyError::AfterClose {
+            index,
+            kind: "credential"
+        })
+    );
+}
+
+#[test]
 fn entries_out_of_phase_are_refused() {
     // A commitment after the close.
     let mut node = TestNode::approval();
@@ -566,14 +642,9 @@ fn large_log_timing() {
     for v in 0..voters {
         let seed: [u8; 32] = *blake3_seed(v).as_bytes();
         let voter = pbnode_protocol::crypto::SigningKey::from_seed(&seed);
-        let credential = pbnode_protocol::objects::VoterCredential::V1 {
-            process: node.id,
-            district: "north".into(),
-            voter: voter.public_key(),
-            issued_at: OPENS,
-        };
-        node.append(pbnode_protocol::objects::LogEntry::CredentialIssued(
-            credential.sign(&node.key).unwrap(),
+        let credential = node.credential(&voter, "north");
+        node.append(pbnode_protocol::objects::LogEntry::VoterRegistered(
+            credential,
         ));
         let a = projects[(v % 20) as usize];
         let b = projects[((v * 7 + 3) % 20) as usize];

@@ -193,7 +193,7 @@ pub fn overview(entries: &[Vec<u8>]) -> Result<Overview, Failure> {
                     .map_err(|e| Failure::Invalid(format!("entry {index}: {e}")))?;
                 view.titles.insert(id, p.title);
             }
-            LogEntry::CredentialIssued(_) => view.credentials += 1,
+            LogEntry::CredentialIssued(_) | LogEntry::VoterRegistered(_) => view.credentials += 1,
             LogEntry::BallotCommitted(_) => view.commitments += 1,
             _ => {}
         }
