@@ -93,6 +93,14 @@ fn main() {
         r.key_parsing.as_secs_f64(),
         ratio(recount_rate, from_bytes_rate)
     );
+    if let Some((recount_cpu, raw_cpu)) = r.cpu {
+        println!(
+            "by CPU time on the measuring thread (steadier on a shared machine): recount {:.2} s, raw {:.2} s; {:.0}%",
+            recount_cpu.as_secs_f64(),
+            raw_cpu.as_secs_f64(),
+            ratio(raw_cpu.as_secs_f64(), recount_cpu.as_secs_f64())
+        );
+    }
     drop(runtime);
 
     let sync_pct = ratio(sync_rate, replay_rate);
