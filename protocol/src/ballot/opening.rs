@@ -3,7 +3,7 @@
 use super::commitment::{BallotCommitment, Commitment, Nonce};
 use crate::crypto::Signable;
 use crate::encoding::EncodeError;
-use crate::objects::Ballot;
+use crate::objects::{Ballot, ProcessId};
 use serde::{Deserialize, Serialize};
 
 /// Why an opening does not open a commitment.
@@ -40,24 +40,33 @@ impl BallotOpening {
 
     /// Checks that this opening opens `commitment`.
     pub fn opens(&self, commitment: &BallotCommitment) -> Result<(), OpeningError> {
-        self.opens_canonical(commitment, &self.ballot.canonical_bytes()?)
+        self.opens_parts(
+            &commitment.process,
+            commitment.voter.as_bytes(),
+            &commitment.commitment,
+            &self.ballot.canonical_bytes()?,
+        )
     }
 
-    /// [`BallotOpening::opens`] given the ballot's canonical encoding
+    /// [`BallotOpening::opens`] against a commitment's parts (process,
+    /// voter key bytes, hash), given the ballot's canonical encoding
     /// (`ballot`, which must be that of `self.ballot`): what a verifier
-    /// walking log entries uses, as the entry bytes hold it.
-    pub fn opens_canonical(
+    /// walking a log uses, as the entry bytes hold the encoding and a
+    /// million whole commitments would not fit its cache.
+    pub fn opens_parts(
         &self,
-        commitment: &BallotCommitment,
+        process: &ProcessId,
+        voter: &[u8; 32],
+        commitment: &Commitment,
         ballot: &[u8],
     ) -> Result<(), OpeningError> {
-        if self.ballot.process != commitment.process {
+        if self.ballot.process != *process {
             return Err(OpeningError::WrongProcess);
         }
-        if self.ballot.voter != commitment.voter {
+        if self.ballot.voter.as_bytes() != voter {
             return Err(OpeningError::WrongVoter);
         }
-        if Commitment::from_canonical(ballot, &self.nonce) != commitment.commitment {
+        if Commitment::from_canonical(ballot, &self.nonce) != *commitment {
             return Err(OpeningError::HashMismatch);
         }
         Ok(())

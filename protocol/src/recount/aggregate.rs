@@ -228,7 +228,8 @@ fn combine(
         .map(|m| (m.id, m.verified.on_ballot.clone()));
     let on_ballot: Vec<BallotProject> = first.clone().map(|(_, b)| b).unwrap_or_default();
     let total: usize = checked.iter().map(|m| m.verified.ballots.len()).sum();
-    let mut voters: HashMap<PublicKey, JurisdictionId> = HashMap::with_capacity(total);
+    // By key bytes (see `Walk::credentials`).
+    let mut voters: HashMap<[u8; 32], JurisdictionId> = HashMap::with_capacity(total);
     let mut ballots: Vec<Ballot> = Vec::with_capacity(total);
     for member in &mut checked {
         if let Some((first_id, first_ballot)) = &first
@@ -241,7 +242,7 @@ fn combine(
         }
         // The ballots move: the member's list is not needed after this.
         for ballot in std::mem::take(&mut member.verified.ballots) {
-            if let Some(other) = voters.insert(ballot.voter, member.id) {
+            if let Some(other) = voters.insert(*ballot.voter.as_bytes(), member.id) {
                 return Err(AggregateError::VoterInTwoMembers {
                     voter: ballot.voter.to_string(),
                     first: other,

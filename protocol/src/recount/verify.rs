@@ -33,7 +33,7 @@ use super::election::{BallotProject, tally_process};
 use super::entries::EntryDecoder;
 use super::node_signature::{NodeKey, PendingSignature, first_invalid};
 use super::verify_error::VerifyError;
-use crate::ballot::{BallotCommitment, BallotContext, BallotOpening, ProjectInfo};
+use crate::ballot::{BallotCommitment, BallotContext, BallotOpening, Commitment, ProjectInfo};
 use crate::crypto::{
     BatchItem, PublicKey, Signable, SignatureError, Signed, domain_tagged, verify_batch_cofactored,
     verify_voter_signature,
@@ -121,9 +121,14 @@ struct Credential {
     district: String,
 }
 
+/// A logged commitment, as much of it as the walk needs later: not the
+/// whole `BallotCommitment`, whose key carries its decompressed point (a
+/// million of them would not fit the cache). Its process is the log's.
 struct LoggedCommitment {
     index: u64,
-    commitment: BallotCommitment,
+    id: Id<BallotCommitment>,
+    voter: [u8; 32],
+    hash: Commitment,
     opening: Option<(u64, BallotOpening)>,
 }
 
@@ -134,7 +139,9 @@ struct Walk<'a> {
     process: &'a ProcessDef,
     process_id: ProcessId,
     proposals: BTreeMap<ProposalId, ProjectInfo>,
-    credentials: HashMap<PublicKey, (u64, Credential)>,
+    /// By key bytes: a `PublicKey` carries its decompressed point (some 200
+    /// bytes), too large a map key for a million voters.
+    credentials: HashMap<[u8; 32], (u64, Credential)>,
     commitments: Vec<LoggedCommitment>,
     by_id: HashMap<Id<BallotCommitment>, usize>,
     close: Option<u64>,
@@ -267,7 +274,7 @@ impl Walk<'_> {
             return Err(VerifyError::CredentialDistrictUnknown { index, district });
         }
         let voter = *credential.voter();
-        if let Some((first, _)) = self.credentials.get(&voter) {
+        if let Some((first, _)) = self.credentials.get(voter.as_bytes()) {
             return Err(VerifyError::DuplicateCredential {
                 index,
                 voter: voter.to_string(),
@@ -275,7 +282,7 @@ impl Walk<'_> {
             });
         }
         self.credentials
-            .insert(voter, (index, Credential { district }));
+            .insert(*voter.as_bytes(), (index, Credential { district }));
         Ok(())
     }
 
@@ -357,7 +364,12 @@ impl Walk<'_> {
                 }
                 opened
                     .opening
-                    .opens_canonical(&logged.commitment, opened_ballot_bytes(data))
+                    .opens_parts(
+                        &self.process_id,
+                        &logged.voter,
+                        &logged.hash,
+                        opened_ballot_bytes(data),
+                    )
                     .map_err(|error| VerifyError::OpeningMismatch { index, error })?;
                 logged.opening = Some((index, opened.opening));
                 self.openings += 1;
@@ -411,7 +423,7 @@ impl Walk<'_> {
             self.check_signatures()?;
         }
         self.same_process(index, &signed.value.process)?;
-        if !self.credentials.contains_key(&signed.value.voter) {
+        if !self.credentials.contains_key(signed.value.voter.as_bytes()) {
             return Err(VerifyError::UnregisteredVoter {
                 index,
                 voter: signed.value.voter.to_string(),
@@ -426,7 +438,9 @@ impl Walk<'_> {
         self.by_id.insert(id, self.commitments.len());
         self.commitments.push(LoggedCommitment {
             index,
-            commitment: signed.value,
+            id,
+            voter: *signed.value.voter.as_bytes(),
+            hash: signed.value.commitment,
             opening: None,
         });
         Ok(())
@@ -436,9 +450,9 @@ impl Walk<'_> {
     /// checked; errors on a missing opening or an invalid ballot. The
     /// ballots move out of the walk (it needs them no more).
     fn counted_ballots(&mut self) -> Result<Vec<Ballot>, VerifyError> {
-        let mut last: HashMap<PublicKey, usize> = HashMap::with_capacity(self.credentials.len());
+        let mut last: HashMap<[u8; 32], usize> = HashMap::with_capacity(self.credentials.len());
         for (slot, logged) in self.commitments.iter().enumerate() {
-            last.insert(logged.commitment.voter, slot);
+            last.insert(logged.voter, slot);
         }
         let mut slots: Vec<usize> = last.into_values().collect();
         slots.sort_unstable();
@@ -454,14 +468,14 @@ impl Walk<'_> {
             let Some((_, opening)) = logged.opening.take() else {
                 return Err(VerifyError::MissingOpening {
                     index,
-                    commitment: logged.commitment.id()?,
+                    commitment: logged.id,
                 });
             };
             let ballot = opening.ballot;
             context
                 .validate(&ballot)
                 .map_err(|error| VerifyError::InvalidBallot { index, error })?;
-            if let Some((_, credential)) = self.credentials.get(&ballot.voter)
+            if let Some((_, credential)) = self.credentials.get(ballot.voter.as_bytes())
                 && credential.district != ballot.district
             {
                 return Err(VerifyError::BallotDistrictNotCredential {
