@@ -90,13 +90,14 @@ function readReceipt(input) {
 /**
  * Verifies `receipt` (its JSON text or the parsed object) against the
  * node's note key `logKey` (vkey text) and optionally a witness `policy`
- * ({keys, threshold}, from policyFromVkeys or policyFromProcess).
+ * ({keys, threshold}, from policyFromVkeys or policyFromProcess);
+ * `noPolicy` says why there is none, for step 2's report.
  *
  * Returns {ok, steps: [{n, title, status, detail}], failure, facts}:
  * status is 'pass', 'fail', 'info' (step 2 without a policy) or 'skip'
  * (after a failure); `failure` is the first failed step or null.
  */
-export async function verifyReceipt(receipt, { logKey, policy = null }) {
+export async function verifyReceipt(receipt, { logKey, policy = null, noPolicy = 'no witness policy given' }) {
   const steps = [];
   const facts = {};
   let failed = null;
@@ -145,8 +146,8 @@ export async function verifyReceipt(receipt, { logKey, policy = null }) {
       facts.cosignatures = { checked: false, names: others };
       return {
         info: others.length
-          ? `no witness policy known, so not checked: ${others.length} cosignature lines present (${others.join(', ')})`
-          : 'no witness policy known, and the checkpoint carries no cosignature',
+          ? `${noPolicy}, so not checked: ${others.length} cosignature lines present (${others.join(', ')})`
+          : `${noPolicy}; the checkpoint carries no cosignature`,
       };
     }
     const c = await checkCosignatures(rc.note, policy);

@@ -92,7 +92,8 @@ async function verification(text, found, pinned) {
     return [h('h2', {}, 'Checked in this browser'), facts([['Node key', keyText]]),
       h('p', { class: 'error', role: 'status' }, 'Not verified: no node key to check the checkpoint\'s signature with.')];
   }
-  const result = await verifyReceipt(text, { logKey, policy });
+  const noPolicy = found.info ? 'the process requires no witness cosignature' : 'no witness policy known';
+  const result = await verifyReceipt(text, { logKey, policy, noPolicy });
   const outcome = result.ok
     ? h('p', { class: 'success', role: 'status' }, 'Verified in this browser: every check passed. ' +
       'Your ballot, as you cast it, is in the log the node signed.')
