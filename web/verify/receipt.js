@@ -7,7 +7,7 @@
 import { blake3 } from './blake3.js';
 import * as canonical from './canonical.js';
 import { equal, fromHex, toHex } from './bytes.js';
-import { verifyEd25519 } from './ed25519.js';
+import { unavailable, verifyEd25519 } from './ed25519.js';
 import { leafHash, verifyInclusion } from './merkle.js';
 import {
   COSIGNATURE_V1, ED25519, checkCosignatures, parseCheckpointText, parseNote, parseVkey,
@@ -129,6 +129,8 @@ export async function verifyReceipt(receipt, { logKey, policy = null, noPolicy =
   const { r } = rc || {};
 
   await run(1, async () => {
+    const missing = unavailable();
+    if (missing) return { fail: missing };
     let key;
     try {
       key = await parseVkey(logKey, ED25519);

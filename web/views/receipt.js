@@ -75,10 +75,14 @@ async function verification(text, found, pinned) {
   let policyText = 'none: this node does not serve the process definition, so the cosignatures present are listed but not checked';
   if (found.info) {
     const w = found.info.def.witnesses;
-    policy = await policyFromProcess(w);
-    policyText = policy
-      ? `the process definition's: ${w.threshold} of ${w.witnesses.map((x) => x.name).join(', ')}`
-      : 'the process definition requires no witness cosignature';
+    try {
+      policy = await policyFromProcess(w);
+      policyText = policy
+        ? `the process definition's: ${w.threshold} of ${w.witnesses.map((x) => x.name).join(', ')}`
+        : 'the process definition requires no witness cosignature';
+    } catch (e) {
+      policyText = 'the process definition\'s witnesses cannot be used (' + e.message + '), so cosignatures are not checked';
+    }
   }
   const keyText = pinned
     ? [h('code', { class: 'hex' }, pinned), ' (the key you pinned)',
