@@ -395,7 +395,7 @@ fn pattern(len: usize) -> Vec<u8> {
 }
 
 #[test]
-fn blake3_and_the_canonical_encoding_in_the_browser_match_rust_and_the_golden_vectors() {
+fn blake3_encoding_and_merkle_proofs_in_the_browser_match_rust_and_the_golden_vectors() {
     let node = TestNode::start(|_| {});
     let browser = browser_on(&node);
 
@@ -463,6 +463,31 @@ fn blake3_and_the_canonical_encoding_in_the_browser_match_rust_and_the_golden_ve
     assert_eq!(encoded["commitmentId"], commitment["id_hex"]);
     assert_eq!(encoded["committed"], opening["commitment_hex"]);
     assert_eq!(encoded["entry"], committed["canonical_hex"]);
+
+    // RFC 9162 over BLAKE3: the protocol's leaf hashes and inclusion
+    // proofs; each proof refused for the neighbouring leaf.
+    let merkle = vector_json("merkle", "blake3.json");
+    let checked = browser.script(
+        "const [v] = arguments;
+         return Promise.all([import('/ui/verify/merkle.js'), import('/ui/verify/bytes.js')])
+           .then(([m, b]) => ({
+             leaves: v.leaves.map((l) => b.toHex(m.leafHash(b.fromHex(l)))),
+             proofs: v.inclusion.map((c) => [0n, 1n].map((shift) => m.verifyInclusion(
+               b.fromHex(c.leaf_hash), BigInt(c.leaf_index) + shift, BigInt(c.tree_size),
+               c.proof.map((p) => b.fromHex(p)), b.fromHex(c.root)))),
+           }));",
+        json!([merkle]),
+    );
+    assert_eq!(checked["leaves"], merkle["leaf_hashes"]);
+    let proofs = checked["proofs"].as_array().unwrap();
+    assert_eq!(proofs.len(), merkle["inclusion"].as_array().unwrap().len());
+    for (i, verdicts) in proofs.iter().enumerate() {
+        assert_eq!(verdicts[0], Value::Null, "inclusion case {i}");
+        assert!(
+            verdicts[1].is_string(),
+            "inclusion case {i}, next leaf: {verdicts}"
+        );
+    }
 }
 
 /// Runs `web/verify/receipt.js` in the page on `receipt` with the node key
