@@ -5,7 +5,10 @@
 //! and a comment that succeed, results after close with implementation
 //! progress, the public log, a receipt lookup, a phone-width layout; and on
 //! a federation where a member equivocated, the warning banner on every
-//! page with the proof one click away.
+//! page with the proof one click away. Then the in-browser receipt
+//! verifier (`web/verify/`): BLAKE3 and the canonical encoding against Rust
+//! and the golden vectors, the golden receipt and tampered copies of it,
+//! and a ballot cast on a real node verified on the receipt page.
 
 use pbnode_tests::browser::Browser;
 use pbnode_tests::client::Client;
@@ -14,6 +17,7 @@ use pbnode_tests::fixtures::{process_draft, proposal};
 use pbnode_tests::node::TestNode;
 use pbnode_tests::scenario::{Voting, to_voting};
 use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 #[test]
@@ -273,8 +277,8 @@ fn a_resident_reads_filters_proposes_comments_and_checks_results_in_a_browser() 
     browser.wait_for_all(&[
         "Covered:",
         &format!("includes your ballot at index {leaf}"),
+        "Verified in this browser: every check passed",
         "pbnode verify receipt receipt.json",
-        "did not check any signature",
     ]);
     browser.fill("textarea[name=receipt]", "{\"process\": 1}");
     browser.click("form button[type=submit]");
@@ -361,4 +365,436 @@ fn every_page_warns_of_a_recorded_equivocation_and_links_its_proof() {
     assert!(text.contains(&log), "{text}");
     browser.open(&format!("{}/#/federation", region.url()));
     browser.wait_for_all(&["PROVEN: signed inconsistent checkpoints"]);
+}
+
+/// The protocol's golden vectors (`protocol/tests/vectors/<dir>/<name>`).
+fn vector(dir: &str, name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../protocol/tests/vectors")
+        .join(dir)
+        .join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn vector_json(dir: &str, name: &str) -> Value {
+    serde_json::from_str(&vector(dir, name)).unwrap()
+}
+
+/// A browser on a node's front page, so that the UI's modules load from
+/// the node as they do for a voter.
+fn browser_on(node: &TestNode) -> Browser {
+    let browser = Browser::start();
+    browser.open(&format!("{}/", node.client().base()));
+    browser.wait_for_all(&["Check a receipt"]);
+    browser
+}
+
+/// The input of the BLAKE3 test vectors: 0, 1, …, 250, 0, 1, … (`len` bytes).
+fn pattern(len: usize) -> Vec<u8> {
+    (0..len).map(|i| (i % 251) as u8).collect()
+}
+
+#[test]
+fn blake3_encoding_and_merkle_proofs_in_the_browser_match_rust_and_the_golden_vectors() {
+    let node = TestNode::start(|_| {});
+    let browser = browser_on(&node);
+
+    let official_path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/blake3/official.json");
+    let official: Value =
+        serde_json::from_str(&std::fs::read_to_string(official_path).unwrap()).unwrap();
+    let mut lengths: Vec<usize> = vec![2, 3, 63, 64, 65, 127, 128, 129, 1000, 5000, 65_536];
+    for case in official["cases"].as_array().unwrap() {
+        let len = case["input_len"].as_u64().unwrap() as usize;
+        // The committed official values are what the Rust crate computes.
+        assert_eq!(
+            case["hash"],
+            blake3::hash(&pattern(len)).to_hex().as_str(),
+            "official vector {len}"
+        );
+        lengths.push(len);
+    }
+    let from_js = browser.script(
+        "const [lengths] = arguments;
+         return Promise.all([import('/ui/verify/blake3.js'), import('/ui/verify/bytes.js')])
+           .then(([b, bytes]) => lengths.map((n) =>
+             bytes.toHex(b.blake3(Uint8Array.from({ length: n }, (_, i) => i % 251)))));",
+        json!([lengths]),
+    );
+    for (len, js) in lengths.iter().zip(from_js.as_array().unwrap()) {
+        assert_eq!(
+            js,
+            blake3::hash(&pattern(*len)).to_hex().as_str(),
+            "BLAKE3 of {len} bytes"
+        );
+    }
+    assert_eq!(from_js.as_array().unwrap().len(), lengths.len());
+
+    // The receipt's objects encode byte for byte as the golden vectors say.
+    let ballot = &vector_json("objects", "ballot.json")["cases"][0];
+    let commitment = &vector_json("objects", "ballot-commitment.json")["cases"][0];
+    let opening = &vector_json("objects", "ballot-opening.json")["cases"][0];
+    let entries = vector_json("objects", "log-entry.json");
+    let committed = entries["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "ballot-committed")
+        .unwrap();
+    let encoded = browser.script(
+        "const [ballot, commitment, opening, entry] = arguments;
+         return Promise.all([import('/ui/verify/canonical.js'), import('/ui/verify/bytes.js'),
+                             import('/ui/verify/blake3.js')])
+           .then(([c, bytes, b]) => ({
+             ballot: bytes.toHex(c.ballot(ballot)),
+             commitment: bytes.toHex(c.ballotCommitment(commitment)),
+             commitmentId: bytes.toHex(b.blake3(c.message('ballot-commitment', c.ballotCommitment(commitment)))),
+             committed: bytes.toHex(c.commitmentHash(opening.ballot, opening.nonce)),
+             entry: bytes.toHex(c.ballotCommittedEntry(entry.BallotCommitted)),
+           }));",
+        json!([
+            ballot["value"],
+            commitment["value"],
+            opening["value"],
+            committed["value"]
+        ]),
+    );
+    assert_eq!(encoded["ballot"], ballot["canonical_hex"]);
+    assert_eq!(encoded["commitment"], commitment["canonical_hex"]);
+    assert_eq!(encoded["commitmentId"], commitment["id_hex"]);
+    assert_eq!(encoded["committed"], opening["commitment_hex"]);
+    assert_eq!(encoded["entry"], committed["canonical_hex"]);
+
+    // RFC 9162 over BLAKE3: the protocol's leaf hashes and inclusion
+    // proofs; each proof refused for the neighbouring leaf.
+    let merkle = vector_json("merkle", "blake3.json");
+    let checked = browser.script(
+        "const [v] = arguments;
+         return Promise.all([import('/ui/verify/merkle.js'), import('/ui/verify/bytes.js')])
+           .then(([m, b]) => ({
+             leaves: v.leaves.map((l) => b.toHex(m.leafHash(b.fromHex(l)))),
+             proofs: v.inclusion.map((c) => [0n, 1n].map((shift) => m.verifyInclusion(
+               b.fromHex(c.leaf_hash), BigInt(c.leaf_index) + shift, BigInt(c.tree_size),
+               c.proof.map((p) => b.fromHex(p)), b.fromHex(c.root)))),
+           }));",
+        json!([merkle]),
+    );
+    assert_eq!(checked["leaves"], merkle["leaf_hashes"]);
+    let proofs = checked["proofs"].as_array().unwrap();
+    assert_eq!(proofs.len(), merkle["inclusion"].as_array().unwrap().len());
+    for (i, verdicts) in proofs.iter().enumerate() {
+        assert_eq!(verdicts[0], Value::Null, "inclusion case {i}");
+        assert!(
+            verdicts[1].is_string(),
+            "inclusion case {i}, next leaf: {verdicts}"
+        );
+    }
+}
+
+/// Runs `web/verify/receipt.js` in the page on `receipt` with the node key
+/// `log_key` and, if given, a policy of `threshold` of the witness vkeys.
+fn verify_in_browser(
+    browser: &Browser,
+    receipt: &Value,
+    log_key: &str,
+    witnesses: Option<(&[&str], u32)>,
+) -> Value {
+    let (vkeys, threshold) = witnesses.map_or((None, 0), |(v, t)| (Some(v), t));
+    browser.script(
+        "const [receipt, logKey, vkeys, threshold] = arguments;
+         return import('/ui/verify/receipt.js').then(async (m) => {
+           const policy = vkeys ? await m.policyFromVkeys(vkeys, threshold) : null;
+           return m.verifyReceipt(receipt, { logKey, policy });
+         });",
+        json!([receipt, log_key, vkeys, threshold]),
+    )
+}
+
+/// The statuses of steps 0 to 8, in order.
+fn statuses(result: &Value) -> Vec<String> {
+    result["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            assert_eq!(s["n"], i, "{result}");
+            s["status"].as_str().unwrap().to_owned()
+        })
+        .collect()
+}
+
+/// Asserts that verification failed at `step` with a reason containing
+/// `why`, every step before it passed and none after it ran.
+fn assert_fails_at(result: &Value, step: usize, why: &str, case: &str) {
+    assert_eq!(result["ok"], false, "{case}: {result}");
+    assert_eq!(result["failure"]["n"], step, "{case}: {result}");
+    let detail = result["failure"]["detail"].as_str().unwrap();
+    assert!(detail.contains(why), "{case}: {detail}");
+    let statuses = statuses(result);
+    assert_eq!(statuses.len(), 9, "{case}");
+    for (i, status) in statuses.iter().enumerate() {
+        let expected = match i.cmp(&step) {
+            std::cmp::Ordering::Less => "pass",
+            std::cmp::Ordering::Equal => "fail",
+            std::cmp::Ordering::Greater => "skip",
+        };
+        assert_eq!(status, expected, "{case}: step {i} of {result}");
+    }
+}
+
+/// `hex` with the bits of byte `at` flipped by `mask`.
+fn flip_hex(hex: &str, at: usize, mask: u8) -> String {
+    let mut bytes = hex::decode(hex).unwrap();
+    bytes[at] ^= mask;
+    hex::encode(bytes)
+}
+
+/// The note with one base64 character of the signature line of `name`
+/// changed (in the signature's bytes, past the 4-byte key id).
+fn flip_note_signature(note: &str, name: &str) -> String {
+    let prefix = format!("\u{2014} {name} ");
+    note.lines()
+        .map(|line| match line.strip_prefix(&prefix) {
+            Some(b64) => {
+                let mut chars: Vec<char> = b64.chars().collect();
+                chars[20] = if chars[20] == 'A' { 'B' } else { 'A' };
+                format!("{prefix}{}\n", chars.into_iter().collect::<String>())
+            }
+            None => format!("{line}\n"),
+        })
+        .collect()
+}
+
+#[test]
+fn the_browser_verifies_the_golden_receipt_and_names_the_step_each_tampering_breaks() {
+    let node = TestNode::start(|_| {});
+    let browser = browser_on(&node);
+    let receipt = vector_json("receipt", "receipt.json");
+    let log_key = vector("receipt", "log.vkey");
+    let log_key = log_key.trim();
+    let witness_file = vector("receipt", "witnesses.vkey");
+    let witnesses: Vec<&str> = witness_file.lines().collect();
+    let policy = Some((witnesses.as_slice(), 2));
+
+    let good = verify_in_browser(&browser, &receipt, log_key, policy);
+    assert_eq!(good["ok"], true, "{good}");
+    assert_eq!(statuses(&good), vec!["pass"; 9], "{good}");
+    assert_eq!(good["failure"], Value::Null);
+    let cosigned = good["steps"][2]["detail"].as_str().unwrap();
+    assert!(
+        cosigned.starts_with("2 of 3 policy witnesses"),
+        "{cosigned}"
+    );
+    // Without a policy the cosignatures are listed, not checked.
+    let unchecked = verify_in_browser(&browser, &receipt, log_key, None);
+    assert_eq!(unchecked["ok"], true, "{unchecked}");
+    assert_eq!(unchecked["steps"][2]["status"], "info", "{unchecked}");
+
+    let origin = receipt["checkpoint"]
+        .as_str()
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_owned();
+    let with = |edit: &dyn Fn(&mut Value)| {
+        let mut copy = receipt.clone();
+        edit(&mut copy);
+        copy
+    };
+    let note = |r: &Value| r["checkpoint"].as_str().unwrap().to_owned();
+    let cases: Vec<(&str, Value, usize, &str)> = vec![
+        (
+            "a receipt without its opening",
+            with(&|r| {
+                r.as_object_mut().unwrap().remove("opening");
+            }),
+            0,
+            "the receipt has no opening",
+        ),
+        (
+            "a flipped byte in the node's checkpoint signature",
+            with(&|r| r["checkpoint"] = json!(flip_note_signature(&note(r), &origin))),
+            1,
+            "does not verify",
+        ),
+        (
+            "a checkpoint root the node did not sign",
+            with(&|r| {
+                let changed = note(r).replacen("9P+0x4VI", "9P+0x4VJ", 1);
+                r["checkpoint"] = json!(changed);
+            }),
+            1,
+            "does not verify",
+        ),
+        (
+            "a flipped byte in a witness cosignature",
+            with(&|r| {
+                r["checkpoint"] = json!(flip_note_signature(&note(r), "witness-2.pbnode.example"))
+            }),
+            2,
+            "the cosignature of witness witness-2.pbnode.example is invalid",
+        ),
+        (
+            "a receipt for another process than its log",
+            with(&|r| r["process"] = json!("11".repeat(32))),
+            3,
+            "is not the log of process 1111",
+        ),
+        (
+            "a flipped byte in the voter's signature",
+            with(&|r| {
+                let flipped = flip_hex(r["commitment"]["signature"].as_str().unwrap(), 0, 1);
+                r["commitment"]["signature"] = json!(flipped);
+            }),
+            4,
+            "the voter signature is invalid: the signature does not verify",
+        ),
+        (
+            "a changed choice in the opening",
+            with(&|r| r["opening"]["ballot"]["choices"][1]["points"] = json!(2)),
+            6,
+            "the commitment hash differs",
+        ),
+        (
+            "another voter key in the opening",
+            with(&|r| r["opening"]["ballot"]["voter"] = json!("22".repeat(32))),
+            6,
+            "the voter key differs",
+        ),
+        (
+            "a leaf index past the checkpoint",
+            with(&|r| r["leaf_index"] = json!(9)),
+            7,
+            "leaf index 9 is not below the checkpoint size 9",
+        ),
+        (
+            "a wrong leaf index inside the checkpoint",
+            with(&|r| r["leaf_index"] = json!(6)),
+            8,
+            "does not lead to the checkpoint's root",
+        ),
+        (
+            "a flipped byte in the inclusion proof",
+            with(&|r| {
+                let flipped = flip_hex(r["inclusion_proof"][1].as_str().unwrap(), 31, 0x80);
+                r["inclusion_proof"][1] = json!(flipped);
+            }),
+            8,
+            "does not lead to the checkpoint's root",
+        ),
+        (
+            "an inclusion proof one hash short",
+            with(&|r| {
+                r["inclusion_proof"].as_array_mut().unwrap().pop();
+            }),
+            8,
+            "has 3 hashes; leaf 7 of a tree of 9 needs 4",
+        ),
+    ];
+    for (case, tampered, step, why) in &cases {
+        let result = verify_in_browser(&browser, tampered, log_key, policy);
+        assert_fails_at(&result, *step, why, case);
+    }
+
+    // A witness's cosigning key is no node key; another log's key signed
+    // no line of this checkpoint.
+    let result = verify_in_browser(&browser, &receipt, witnesses[0], policy);
+    assert_fails_at(
+        &result,
+        1,
+        "the node key is not a usable vkey: the key of witness-2.pbnode.example has type 0x04, not 0x01",
+        "a witness key as node key",
+    );
+    let stranger = vector("note", "log.vkey");
+    let result = verify_in_browser(&browser, &receipt, stranger.trim(), policy);
+    assert_fails_at(
+        &result,
+        1,
+        "no signature line of the key",
+        "another log's key",
+    );
+    // Three witnesses required, two cosigned.
+    let strict = Some((witnesses.as_slice(), 3));
+    let result = verify_in_browser(&browser, &receipt, log_key, strict);
+    assert_fails_at(
+        &result,
+        2,
+        "2 of the 3 policy witnesses validly cosigned; 3 are required",
+        "a threshold the checkpoint does not meet",
+    );
+}
+
+#[test]
+fn a_voter_pastes_the_receipt_of_a_ballot_cast_on_a_real_node_and_every_check_passes() {
+    let node = TestNode::start(|_| {});
+    let admin = node.admin();
+    let citizen = node.client();
+    let voting = to_voting(&admin, &citizen, "receipts-2027", 1);
+    let ballot = voting.voters[0].approve(voting.id, "north", &[voting.north[0], voting.north[2]]);
+    let receipt = citizen
+        .post_json(&format!("{}/ballots", voting.base), &ballot.body())
+        .expect_json(201);
+    let served_key = citizen
+        .get(&format!("{}/log-key", voting.base))
+        .expect_json(200)["vkey"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let browser = browser_on(&node);
+    let page_statuses = |browser: &Browser| {
+        browser.script(
+            "return [...document.querySelectorAll('.verify-steps li')].map((li) => li.dataset.status);",
+            json!([]),
+        )
+    };
+
+    browser.open(&format!("{}/#/receipt", citizen.base()));
+    browser.wait_for_all(&["Check a receipt", "Node key (optional)"]);
+    browser.fill("textarea[name=receipt]", &receipt.to_string());
+    browser.click("form button[type=submit]");
+    let text = browser.wait_for_all(&[
+        "Verified in this browser: every check passed",
+        "This key was served by this node",
+        "What this node says now",
+        "Covered:",
+    ]);
+    assert!(text.contains(&served_key), "the key used is shown: {text}");
+    assert!(
+        text.contains("the process requires no witness cosignature"),
+        "{text}"
+    );
+    let statuses = page_statuses(&browser);
+    let expected = [
+        "pass", "pass", "info", "pass", "pass", "pass", "pass", "pass", "pass",
+    ];
+    assert_eq!(statuses, json!(expected), "{text}");
+
+    // Pinning the key the node serves passes too; another key fails step 1.
+    browser.fill("input[name=vkey]", &served_key);
+    browser.click("form button[type=submit]");
+    browser.wait_for_all(&["Verified in this browser", "(the key you pinned)"]);
+    browser.fill("input[name=vkey]", vector("receipt", "log.vkey").trim());
+    browser.click("form button[type=submit]");
+    let text = browser.wait_for_all(&[
+        "Not verified. Step 1 (The checkpoint is signed by the node's key) failed",
+        "This node serves a different key",
+    ]);
+    assert!(!text.contains("every check passed"), "{text}");
+
+    // A receipt whose ballot was changed after the fact fails at the opening.
+    let mut changed = receipt.clone();
+    changed["opening"]["ballot"]["choices"][0]["points"] = json!(3);
+    browser.fill("input[name=vkey]", "");
+    browser.fill("textarea[name=receipt]", &changed.to_string());
+    browser.click("form button[type=submit]");
+    browser.wait_for_all(&[
+        "Not verified. Step 6 (The opening (your ballot and nonce) opens the commitment) failed",
+        "the commitment hash differs",
+    ]);
+    let statuses = page_statuses(&browser);
+    let expected = [
+        "pass", "pass", "info", "pass", "pass", "pass", "fail", "skip", "skip",
+    ];
+    assert_eq!(statuses, json!(expected));
 }

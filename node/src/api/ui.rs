@@ -65,6 +65,13 @@ pub const ASSETS: &[Asset] = &[
     asset!("views/federation.js", JS),
     asset!("views/receipt.js", JS),
     asset!("views/admin.js", JS),
+    asset!("verify/bytes.js", JS),
+    asset!("verify/blake3.js", JS),
+    asset!("verify/canonical.js", JS),
+    asset!("verify/ed25519.js", JS),
+    asset!("verify/merkle.js", JS),
+    asset!("verify/note.js", JS),
+    asset!("verify/receipt.js", JS),
 ];
 
 /// Only the node's own scripts, styles and API; no inline script, no
