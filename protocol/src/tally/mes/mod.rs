@@ -25,6 +25,7 @@
 //!   `budget_step = number of ballots`.
 //! - [`mes_add1_comparison`]: Wieliczka 2023's `equalshares/add1-comparison`.
 
+mod bounds;
 mod comparison;
 mod core;
 mod exact;
