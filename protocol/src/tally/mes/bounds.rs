@@ -36,6 +36,12 @@ const LIMIT_BITS: u32 = 126;
 /// margin a proof can use.
 const MAX_SHIFT: u32 = 40;
 
+/// Supporters whose budget is within `1 / NEAR` above their due at the
+/// equal price are the only ones [`Bounds::price`] looks at again. Narrower
+/// bands (measured: 1/4) make the price leave the band, and the pricing
+/// start over, more often than they save passes on Budapest 2024.
+const NEAR: u128 = 1;
+
 /// Coarsest grid worth using; with less precision proofs would mostly fail.
 const MIN_SHIFT: u32 = 12;
 
@@ -196,6 +202,9 @@ pub(crate) fn upper_prices_at(
 pub(crate) struct PriceBounds {
     lo: u128,
     hi: u128,
+    /// Nobody pays all they have, at either bound: the price is the equal
+    /// price `cost / units`, whatever the budgets above these.
+    equal: bool,
 }
 
 /// Lower and upper bounds on the budgets of one forced evaluation.
@@ -235,9 +244,9 @@ impl<'a> Bounds<'a> {
     /// Each is the poor/rich fixed point of `run.rs`'s `unit_price`. One
     /// pass over every supporter (for both bounds at once) at the equal
     /// price; later passes, as the price rises, only over the supporters
-    /// that were rich at that price with a budget below twice their due
-    /// (kept aside in the first pass), which is exact while the price stays
-    /// below twice the equal price; past that, [`Bounds::exact_price_full`]
+    /// that were rich at that price with a budget below `1 + 1 / NEAR`
+    /// times their due (kept aside in the first pass), which is exact while
+    /// the price stays below about that much times the equal price; past that, [`Bounds::exact_price_full`]
     /// starts over.
     pub(crate) fn price(&mut self, w: usize) -> Option<PriceBounds> {
         let prep = self.prep;
@@ -259,7 +268,7 @@ impl<'a> Bounds<'a> {
             for (i, &(g, s)) in sup.iter().enumerate() {
                 if thr.0 != s {
                     let t = (cost * s).div_ceil(denom0);
-                    thr = (s, t, t.saturating_mul(2));
+                    thr = (s, t, t.saturating_add(t.div_ceil(NEAR)));
                 }
                 let [lo, hi] = b[g as usize];
                 let wt = prep.weight[g as usize];
@@ -277,10 +286,14 @@ impl<'a> Bounds<'a> {
                 }
             }
         }
-        let (rest, d) = self.settle(w, 0, paid[0], denom[0])?;
-        let hi = rest.div_ceil(d);
-        let (rest, d) = self.settle(w, 1, paid[1], denom[1])?;
-        Some(PriceBounds { lo: rest / d, hi })
+        let (rest, d_lo) = self.settle(w, 0, paid[0], denom[0])?;
+        let hi = rest.div_ceil(d_lo);
+        let (rest, d_hi) = self.settle(w, 1, paid[1], denom[1])?;
+        Some(PriceBounds {
+            lo: rest / d_hi,
+            hi,
+            equal: d_lo == denom0 && d_hi == denom0,
+        })
     }
 
     /// The passes after the first of [`Bounds::price`] for the lower
@@ -301,9 +314,14 @@ impl<'a> Bounds<'a> {
                 return None;
             }
             let rest = cost - paid;
-            // rest / denom <= 2 cost / denom0 keeps every due within twice
-            // its first value, so supporters not kept aside stay rich.
-            let within = match (rest.checked_mul(denom0), cost.checked_mul(2 * denom)) {
+            // rest / denom <= (1 + 1 / NEAR) × cost / denom0 keeps every
+            // threshold ceil(rest × s / denom) at most t + ceil(t / NEAR),
+            // t = ceil(cost × s / denom0) its first value: supporters not
+            // kept aside have at least that and stay rich.
+            let within = match (
+                rest.checked_mul(denom0 * NEAR),
+                cost.checked_mul((NEAR + 1) * denom),
+            ) {
                 (Some(a), Some(b)) => a <= b,
                 _ => false,
             };
@@ -380,16 +398,23 @@ impl<'a> Bounds<'a> {
     }
 
     /// Charges `w`'s supporters: lower budgets the upper price, upper
-    /// budgets the lower price.
-    pub(crate) fn pay(&mut self, w: usize, price: PriceBounds) -> Option<()> {
+    /// budgets the lower price. Returns whether everyone could pay their
+    /// due in full at both bounds.
+    pub(crate) fn pay(&mut self, w: usize, price: PriceBounds) -> Option<bool> {
+        let mut in_full = true;
         let prep = self.prep;
         let grid = self.grid;
+        // (sat, due at the upper price, due at the lower price)
+        let mut due: (u128, u128, u128) = (0, 0, 0);
         for &(g, s) in &prep.supporters[w] {
             let g = g as usize;
-            let due_hi = price.hi.checked_mul(s)?;
-            let due_lo = price.lo.checked_mul(s)?;
+            if due.0 != s {
+                due = (s, price.hi.checked_mul(s)?, price.lo.checked_mul(s)?);
+            }
+            let (_, due_hi, due_lo) = due;
             let [lo, old] = self.b[g];
             self.b[g][0] = lo.saturating_sub(due_hi);
+            in_full &= lo >= due_hi;
             if old < due_lo {
                 // Pays `old`, not `due_lo`: give the difference back to
                 // each of its projects before the per-project charge below.
@@ -407,7 +432,7 @@ impl<'a> Bounds<'a> {
                 *t -= price.lo.checked_mul(units)?;
             }
         }
-        Some(())
+        Some(in_full)
     }
 
     /// An upper bound on the unit price `p` would be charged at a ratio
@@ -484,6 +509,70 @@ struct Limit {
 /// short).
 pub(crate) struct FastBaseline {
     rounds: Vec<Vec<Limit>>,
+    prefix: Prefix,
+}
+
+/// The leading rounds in which, at `s`, every supporter of the winner pays
+/// its due in full at the equal price, at both bounds. With more initial
+/// money (`t ≥ s`) budgets are larger (the bounds are monotone like the
+/// forced evaluation), so the same holds: these rounds charge exactly the
+/// same dues at `t`, and their state at `t` is their state at `s` with
+/// every budget raised by `start(t) − start(s)`. An evaluation starts after
+/// them (the biggest projects, bought first, have the most supporters).
+struct Prefix {
+    /// Every voter's budget at `s`.
+    start: u128,
+    /// The upper price bound of each of these rounds' winners.
+    prices: Vec<u128>,
+    /// Per round, each project's `tot_hi` at `s` before the round.
+    round_tot: Vec<Vec<u128>>,
+    /// Budgets and `tot_hi` at `s` after these rounds.
+    budgets: Vec<[u128; 2]>,
+    tot_hi: Vec<u128>,
+}
+
+impl Prefix {
+    /// The evaluation at step `t ≥ s` after these rounds, and the upper
+    /// price bounds of their winners, if every pair of theirs that `base`
+    /// lists passes its shortcut check at `t` (else the caller evaluates
+    /// from the start).
+    fn resume<'a>(
+        &self,
+        prep: &'a Prepared,
+        grid: &'a Grid,
+        base: &FastBaseline,
+        t: u128,
+    ) -> Option<(Bounds<'a>, Vec<u128>)> {
+        let raise = grid.start(t)?.checked_sub(self.start)?;
+        for (round, tot) in self.round_tot.iter().enumerate() {
+            for l in base.rounds.get(round)? {
+                let n = prep.supporter_weight[l.project];
+                if tot[l.project] + n * raise >= l.limit {
+                    return None;
+                }
+            }
+        }
+        let b = self
+            .budgets
+            .iter()
+            .map(|&[lo, hi]| [lo + raise, hi + raise])
+            .collect();
+        let tot_hi = self
+            .tot_hi
+            .iter()
+            .zip(&prep.supporter_weight)
+            .map(|(&t, &n)| t + n * raise)
+            .collect();
+        let bounds = Bounds {
+            prep,
+            grid,
+            b,
+            tot_hi,
+            poor: Vec::new(),
+            near: [Vec::new(), Vec::new()],
+        };
+        Some((bounds, self.prices.clone()))
+    }
 }
 
 fn remaining_at_start(prep: &Prepared) -> Vec<bool> {
@@ -505,9 +594,22 @@ pub(crate) fn baseline(
     let mut f = Bounds::at(prep, grid, k0)?;
     let mut remaining = remaining_at_start(prep);
     let mut rounds = Vec::with_capacity(winners.len());
+    let mut prefix = Prefix {
+        start: grid.start(k0)?,
+        prices: Vec::new(),
+        round_tot: Vec::new(),
+        budgets: Vec::new(),
+        tot_hi: Vec::new(),
+    };
+    let mut in_prefix = true;
     for &w in winners {
         remaining[w] = false;
         let price = f.price(w)?;
+        in_prefix &= price.equal;
+        if in_prefix {
+            prefix.round_tot.push(f.tot_hi.clone());
+            prefix.prices.push(price.hi);
+        }
         let mut limits = Vec::new();
         for p in (0..remaining.len()).filter(|&p| remaining[p]) {
             let cost = grid.cost[p];
@@ -522,10 +624,14 @@ pub(crate) fn baseline(
             // shown below cost here gets limit 0: always checked in full.
             let mut reach: u128 = 0;
             let mut tot_lo: u128 = 0;
+            let mut due: (u128, u128) = (0, 0);
             for &(g, s) in &prep.supporters[p] {
+                if due.0 != s {
+                    due = (s, unit.checked_mul(s)?);
+                }
                 let wt = prep.weight[g as usize];
                 let [lo, hi] = f.b[g as usize];
-                reach += wt * hi.min(unit.checked_mul(s)?);
+                reach += wt * hi.min(due.1);
                 tot_lo += wt * lo;
             }
             let limit = if reach < cost {
@@ -536,9 +642,19 @@ pub(crate) fn baseline(
             limits.push(Limit { project: p, limit });
         }
         rounds.push(limits);
-        f.pay(w, price)?;
+        let in_full = f.pay(w, price)?;
+        if in_prefix && !in_full {
+            // Not a prefix round after all.
+            prefix.round_tot.pop();
+            prefix.prices.pop();
+            in_prefix = false;
+        }
+        if in_prefix {
+            prefix.budgets.clone_from(&f.b);
+            prefix.tot_hi.clone_from(&f.tot_hi);
+        }
     }
-    Some(FastBaseline { rounds })
+    Some(FastBaseline { rounds, prefix })
 }
 
 /// [`super::interval::certify`] with bounds: whether every run from step
@@ -558,10 +674,21 @@ pub(crate) fn certify(
     hi: u128,
     winners: &[usize],
 ) -> Option<Vec<u128>> {
-    let mut high = Bounds::at(prep, grid, hi)?;
     let mut remaining = remaining_at_start(prep);
-    let mut prices = Vec::with_capacity(winners.len());
-    for (r, &w) in winners.iter().enumerate() {
+    let resumed = base
+        .filter(|b| !b.prefix.prices.is_empty())
+        .and_then(|b| b.prefix.resume(prep, grid, b, hi));
+    let (mut high, mut prices) = match resumed {
+        Some(r) => r,
+        None => (
+            Bounds::at(prep, grid, hi)?,
+            Vec::with_capacity(winners.len()),
+        ),
+    };
+    for &w in &winners[..prices.len().min(winners.len())] {
+        remaining[w] = false;
+    }
+    for (r, &w) in winners.iter().enumerate().skip(prices.len()) {
         remaining[w] = false;
         let p_hi = high.price(w)?;
         // Prices fall as budgets rise: the largest over the interval is at
