@@ -419,9 +419,12 @@ impl<'a> Bounds<'a> {
                 // Pays `old`, not `due_lo`: give the difference back to
                 // each of its projects before the per-project charge below.
                 self.b[g][1] = 0;
-                let back = (due_lo - old) * prep.weight[g];
+                // (Unlike budgets, a due times a weight is not bounded by
+                // the grid: checked.)
+                let back = (due_lo - old).checked_mul(prep.weight[g])?;
                 for &q in grid.group_projects(g) {
-                    self.tot_hi[q as usize] += back;
+                    let t = &mut self.tot_hi[q as usize];
+                    *t = t.checked_add(back)?;
                 }
             } else {
                 self.b[g][1] = old - due_lo;
