@@ -2,6 +2,16 @@
 
 Usage: pabutools_run.py RULE FILE.pb
 Prints one JSON line: {"rule", "selected" (ids sorted as str), "seconds"}.
+
+Usage: pabutools_run.py mes_sample FILE.pb RUNS
+For an iterated MES rule too slow to run whole (mes_add1 and mes_exh make
+RUNS single MES runs, at per-voter budget budget/ballots + i for i = 0 ..
+RUNS-1): times three of those single runs (i = 0, (RUNS-1)//2, RUNS-1),
+i.e. pabutools' mes_inner_algo, the part its loop repeats at every
+increment, and prints one JSON line {"rule", "sample_seconds",
+"mean_seconds", "estimate_seconds" = mean x RUNS}. The estimate is an
+extrapolation, not a measurement: it leaves out the set-up made once per
+call and the stop tests between runs.
 """
 import json
 import sys
@@ -23,6 +33,43 @@ elif isinstance(profile, AbstractCardinalProfile):
     sat, extra = Additive_Cardinal_Sat, {}
 else:
     sat, extra = Cost_Sat, {}
+
+if rule == "mes_sample":
+    import pabutools.rules.mes.mes_rule as mes_rule
+    from pabutools.election.profile import AbstractApprovalProfile
+    from pabutools.rules.budgetallocation import BudgetAllocation
+    from pabutools.tiebreaking import lexico_tie_breaking
+
+    # Time only mes_inner_algo, the part pabutools repeats at every
+    # increment (the voters' and projects' set-up is done once per call);
+    # it calls itself once per round, so only the outermost call is timed.
+    inner, spent, depth = mes_rule.mes_inner_algo, [], [0]
+
+    def timed_inner(*args, **kwargs):
+        depth[0] += 1
+        start = time.perf_counter()
+        try:
+            return inner(*args, **kwargs)
+        finally:
+            depth[0] -= 1
+            if depth[0] == 0:
+                spent.append(time.perf_counter() - start)
+
+    mes_rule.mes_inner_algo = timed_inner
+    runs = int(sys.argv[3])
+    sat_profile = profile.as_sat_profile(sat_class=sat)
+    base = frac(instance.budget_limit, profile.num_ballots())
+    for i in sorted({0, (runs - 1) // 2, runs - 1}):
+        mes_rule.method_of_equal_shares_scheme(
+            instance, profile, sat_profile, base + i, BudgetAllocation(),
+            lexico_tie_breaking, resoluteness=True,
+            binary_sat=isinstance(profile, AbstractApprovalProfile))
+    samples = [round(x, 3) for x in spent]
+    mean = sum(spent) / len(spent)
+    print(json.dumps({"rule": rule, "sample_seconds": samples,
+                      "mean_seconds": round(mean, 3),
+                      "estimate_seconds": round(mean * runs, 1)}))
+    sys.exit(0)
 
 start = time.perf_counter()
 if rule == "greedy":

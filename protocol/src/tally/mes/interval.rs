@@ -20,6 +20,7 @@
 //! pay for any remaining project, no `t` buys more. Then every run in
 //! `[t0, t1]` buys exactly `W`. All of it is exact integer arithmetic.
 
+use super::bounds::{self, Grid};
 use super::core::Prepared;
 use num_bigint::BigUint;
 use num_integer::Integer;
@@ -496,25 +497,125 @@ impl Pair<'_, '_> {
     }
 }
 
-/// The last step `k ≥ k0` up to which every run provably buys `winners`
-/// (the outcome of run `k0`), never past `cap`. A first proof covers one
-/// step (exact: cheap to fail, and many stretches of equal outcomes are
-/// short); if it holds, the shortcut proofs are set up and the stride
-/// doubles while proofs succeed, then halves at each failure (a proof over
-/// a shorter interval is easier); the first stride after the first step is
-/// `first_stride` (≥ 1), e.g. guessed from the previous stretch. Also
-/// returns the number of forced evaluations made, each about the work of
-/// one MES run.
-pub(crate) fn last_same(
+/// Forced evaluations with bounds that cost about as much as one MES run
+/// (measured on Budapest 2024: a run makes every purchase's round over all
+/// remaining projects in exact arithmetic, an evaluation only the winners'
+/// in machine integers).
+const FAST_EVALS_PER_RUN: u128 = 4;
+
+/// How intervals are proved: with bounds on the grid of `bounds.rs` when
+/// the election has one (much cheaper), else exactly.
+#[derive(Clone, Copy)]
+pub(crate) struct Prover<'a> {
+    prep: &'a Prepared,
+    grid: Option<&'a Grid>,
+}
+
+impl<'a> Prover<'a> {
+    /// A prover for `prep`, on `grid` if given.
+    pub(crate) fn new(prep: &'a Prepared, grid: Option<&'a Grid>) -> Prover<'a> {
+        Prover { prep, grid }
+    }
+
+    /// Whether proofs are made with bounds: then a forced evaluation costs
+    /// a small fraction of a run.
+    pub(crate) fn is_cheap(&self) -> bool {
+        self.grid.is_some()
+    }
+
+    /// What `evals` forced evaluations cost, in MES runs (rounded down).
+    pub(crate) fn runs_worth(&self, evals: u128) -> u128 {
+        if self.is_cheap() {
+            evals / FAST_EVALS_PER_RUN
+        } else {
+            evals
+        }
+    }
+
+    /// The last step `k ≥ k0` up to which every run provably buys `winners`
+    /// (the outcome of run `k0`), never past `cap`, and the number of
+    /// forced evaluations made (with bounds: each a small fraction of a
+    /// run; exact: each about one run).
+    ///
+    /// A first proof covers one step (cheap to fail, and many stretches of
+    /// equal outcomes are short); if it holds, the shortcut proofs are set
+    /// up and the stride grows while proofs succeed and halves at each
+    /// failure (a proof over a shorter interval is easier). The first
+    /// stride after the first step is `first_stride` (≥ 1), e.g. guessed
+    /// from the previous stretch.
+    pub(crate) fn last_same(
+        &self,
+        k0: u128,
+        winners: &[usize],
+        cap: u128,
+        first_stride: u128,
+    ) -> (u128, u128) {
+        if k0 >= cap {
+            return (k0, 0);
+        }
+        match self.grid {
+            Some(grid) => self.last_same_fast(grid, k0, winners, cap, first_stride),
+            None => last_same_exact(self.prep, k0, winners, cap, first_stride),
+        }
+    }
+
+    /// [`Prover::last_same`] with bounds. Each proof evaluates only its high
+    /// end: the low end's prices are those of the previous successful proof.
+    /// The stride doubles only after two successes in a row: near the end of
+    /// a stretch proofs over twice the stride fail about as often as not,
+    /// and each failure costs an evaluation.
+    fn last_same_fast(
+        &self,
+        grid: &Grid,
+        k0: u128,
+        winners: &[usize],
+        cap: u128,
+        first_stride: u128,
+    ) -> (u128, u128) {
+        let prep = self.prep;
+        let Some(mut lo_prices) = bounds::certify(prep, grid, None, None, k0 + 1, winners) else {
+            return (k0, 1);
+        };
+        let mut lo = k0 + 1;
+        let mut evals: u128 = 2;
+        let Some(base) = bounds::baseline(prep, grid, lo, winners) else {
+            return (lo, evals);
+        };
+        let mut stride: u128 = first_stride.max(1);
+        let mut streak = 0;
+        while lo < cap {
+            let hi = lo.saturating_add(stride).min(cap);
+            evals += 1;
+            let low = (hi > lo + 1).then_some(lo_prices.as_slice());
+            match bounds::certify(prep, grid, Some(&base), low, hi, winners) {
+                Some(prices) => {
+                    lo = hi;
+                    lo_prices = prices;
+                    streak += 1;
+                    if streak >= 2 {
+                        stride = stride.saturating_mul(2);
+                        streak = 0;
+                    }
+                }
+                None if stride == 1 => break,
+                None => {
+                    stride /= 2;
+                    streak = 0;
+                }
+            }
+        }
+        (lo, evals)
+    }
+}
+
+/// [`Prover::last_same`] with exact evaluations, both ends of each interval.
+fn last_same_exact(
     prep: &Prepared,
     k0: u128,
     winners: &[usize],
     cap: u128,
     first_stride: u128,
 ) -> (u128, u128) {
-    if k0 >= cap {
-        return (k0, 0);
-    }
     if !certify(prep, None, k0, k0 + 1, winners) {
         return (k0, 1);
     }

@@ -1,10 +1,11 @@
 //! The iterated variants: MES rerun with the per-voter budget raised by one
 //! currency unit per run (`mes_add1`, `mes_exh`, and the add1 part of
 //! `mes_add1_comparison`). Each run made is a full [`run::run`]; after it,
-//! [`interval::last_same`] proves how many of the following runs would
+//! [`interval::Prover::last_same`] proves how many of the following runs would
 //! select the same projects, and those are skipped: their outcome is
 //! known, so the stop tests give the same answers as running them.
 
+use super::bounds;
 use super::core::Prepared;
 use super::interval;
 use super::run;
@@ -66,6 +67,17 @@ fn starting_point(prep: &Prepared, pool: StopPool) -> (Iterated, Option<u128>) {
 
 /// Raises the per-voter budget by one unit per run until a stop test fires.
 pub(crate) fn iterate(prep: &Prepared, tie: TieBreak, pool: StopPool) -> Iterated {
+    let grid = bounds::Grid::new(prep);
+    iterate_with(prep, tie, pool, interval::Prover::new(prep, grid.as_ref()))
+}
+
+/// [`iterate`] with the given prover (tests compare both kinds).
+pub(crate) fn iterate_with(
+    prep: &Prepared,
+    tie: TieBreak,
+    pool: StopPool,
+    prover: interval::Prover,
+) -> Iterated {
     let all: Vec<usize> = (0..prep.cost.len()).collect();
     let (mut previous, bound) = starting_point(prep, pool);
     let buyable = prep.candidates.len() + prep.free.len();
@@ -102,20 +114,24 @@ pub(crate) fn iterate(prep: &Prepared, tie: TieBreak, pool: StopPool) -> Iterate
         }
         // Proofs pay off only on long stretches of equal outcomes; many
         // elections change their outcome at nearly every step, or repeat
-        // it too briefly for a proof. So a proof is attempted only after
-        // two consecutive runs agree, and only while the work it has cost
-        // (forced evaluations, each about one run) stays within twice the
-        // work it has saved (runs skipped) plus a few runs: one costly
-        // early proof must not rule out later long stretches. Runs k+1 ..= last_same
+        // it too briefly for a proof. So a proof is attempted only while
+        // the work it has cost (forced evaluations, in runs' worth) stays
+        // within twice the work it has saved (runs skipped) plus a few
+        // runs: one costly early proof must not rule out later long
+        // stretches. Exact proofs (each evaluation about one run) wait
+        // until two consecutive runs agree; proofs with bounds are cheap
+        // enough to try right after any run, which saves the confirming
+        // run at the start of every stretch. Runs k+1 ..= last_same
         // provably select what run k selected, so none of them would stop
         // the loop.
         let winners = &out.selected[prep.free.len()..];
         let repeated = last_winners
             .as_ref()
             .is_some_and(|(at, w)| *at + 1 == k && w.as_slice() == winners);
-        let last_same = if repeated && proof_cost <= 2 * runs_saved + PROOF_ALLOWANCE {
+        let affordable = prover.runs_worth(proof_cost) <= 2 * runs_saved + PROOF_ALLOWANCE;
+        let last_same = if (repeated || prover.is_cheap()) && affordable {
             let cap = bound.unwrap_or(u128::MAX - 1);
-            let (last, evals) = interval::last_same(prep, k, winners, cap, stride_hint);
+            let (last, evals) = prover.last_same(k, winners, cap, stride_hint);
             proof_cost += evals;
             runs_saved += last - k;
             // Stretches tend to be of similar lengths: start the next

@@ -25,6 +25,7 @@
 //!   `budget_step = number of ballots`.
 //! - [`mes_add1_comparison`]: Wieliczka 2023's `equalshares/add1-comparison`.
 
+mod bounds;
 mod comparison;
 mod core;
 mod exact;
@@ -72,9 +73,11 @@ pub fn mes(election: &Election, tie: TieBreak) -> Result<Outcome, TallyError> {
 /// per-voter budget of the returned run.
 ///
 /// Runs that provably select exactly what the previous run selected are
-/// not made (their stop tests would answer the same); the proof is exact
-/// (monotonicity of MES in the per-voter budget, see `interval.rs`), so the
-/// result, the run count and the returned run are those of stepping by one.
+/// not made (their stop tests would answer the same); the proof is sound
+/// (monotonicity of MES in the per-voter budget, see `interval.rs`; it is
+/// made with integer lower and upper bounds of the budgets, `bounds.rs`,
+/// or exactly), so the result, the run count and the returned run are
+/// those of stepping by one.
 pub fn mes_add1(election: &Election, tie: TieBreak) -> Result<Outcome, TallyError> {
     let prep = Prepared::new(election)?;
     Ok(add1_outcome(Rule::MesAdd1, &prep, tie))

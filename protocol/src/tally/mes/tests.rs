@@ -453,14 +453,19 @@ proptest! {
         let tie = if reverse { TieBreak::LargestId } else { TieBreak::SmallestId };
         let prep = core::Prepared::new(&e).unwrap();
         prop_assume!(prep.num_ballots > 0);
+        let grid = bounds::Grid::new(&prep);
+        prop_assert!(grid.is_some(), "small elections always get a grid");
         for pool in [
             iterated::StopPool::Candidates,
             iterated::StopPool::AllProjects,
             iterated::StopPool::NoExhaustiveStop,
         ] {
-            let fast = iterated::iterate(&prep, tie, pool);
             let slow = iterated::iterate_by_one(&prep, tie, pool);
-            prop_assert_eq!(fast, slow, "{:?}", pool);
+            let with_bounds = iterated::iterate(&prep, tie, pool);
+            prop_assert_eq!(&with_bounds, &slow, "{:?} with bounds", pool);
+            let exact = interval::Prover::new(&prep, None);
+            let exact = iterated::iterate_with(&prep, tie, pool, exact);
+            prop_assert_eq!(&exact, &slow, "{:?} exact", pool);
         }
     }
 
@@ -479,18 +484,48 @@ proptest! {
             return Ok(());
         };
         // With and without the shortcut proofs over the whole interval,
-        // and over its first step alone.
-        let proved = [
+        // and over its first step alone; exact and with bounds.
+        let mut proved = vec![
             (len, interval::certify(&prep, Some(&base), k, k + len, winners)),
             (len, interval::certify(&prep, None, k, k + len, winners)),
             (1, interval::certify(&prep, None, k, k + 1, winners)),
         ];
+        let grid = bounds::Grid::new(&prep).unwrap();
+        if let (Some(fast_base), Some(lo_prices)) = (
+            bounds::baseline(&prep, &grid, k, winners),
+            bounds::upper_prices_at(&prep, &grid, k, winners),
+        ) {
+            let fast = |base, len| {
+                let low = (len > 1).then_some(lo_prices.as_slice());
+                bounds::certify(&prep, &grid, base, low, k + len, winners).is_some()
+            };
+            proved.push((len, fast(Some(&fast_base), len)));
+            proved.push((len, fast(None, len)));
+            proved.push((1, fast(None, 1)));
+        }
         for (len, ok) in proved {
             if ok {
                 for j in 1..=len {
                     let later = run::run(&prep, k + j, tie, false).selected;
                     prop_assert_eq!(&later, &first, "run {} inside [{}, {}]", k + j, k, k + len);
                 }
+            }
+        }
+    }
+
+    /// The price bounds of `bounds.rs` hold the exact price each winner's
+    /// supporters pay in the run, round by round.
+    #[test]
+    fn price_bounds_hold_the_exact_prices(e in arb_election(), k in 0u128..300) {
+        let prep = core::Prepared::new(&e).unwrap();
+        prop_assume!(prep.num_ballots > 0);
+        let out = run::run(&prep, k, TieBreak::SmallestId, true);
+        let winners: Vec<usize> = out.purchases.iter().map(|p| p.project).collect();
+        let grid = bounds::Grid::new(&prep).unwrap();
+        if let Some(bounds) = bounds::prices_at(&prep, &grid, k, &winners) {
+            for (purchase, (lo, hi)) in out.purchases.iter().zip(bounds) {
+                let exact = purchase.unit_price.to_big();
+                prop_assert!(lo <= exact && exact <= hi, "{} not in [{}, {}]", exact, lo, hi);
             }
         }
     }
