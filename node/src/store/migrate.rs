@@ -11,7 +11,7 @@ use super::{Keyspace, KvStore, StoreError, WriteBatch};
 ///
 /// - 1: the first format.
 /// - 2: no level-0 subtree hashes in [`Keyspace::LogNodes`] (a leaf's hash
-///   is recomputed from the leaf); [`drop_leaf_hashes`] upgrades from 1.
+///   is recomputed from the leaf); the migration from 1 drops them.
 pub const CURRENT_FORMAT: u32 = 2;
 
 /// The key in [`Keyspace::Meta`] that holds the format version (u32 BE).
