@@ -125,7 +125,10 @@ fn init_then_run_serves_and_stops_cleanly_on_sigterm_and_sigint() {
 
     // A restart opens the existing store (sled's lock was released).
     let (node, url) = start_run(&data);
-    assert_eq!(healthz(&url)["store_format"], 1);
+    assert_eq!(
+        healthz(&url)["store_format"],
+        pbnode::store::migrate::CURRENT_FORMAT
+    );
     stop(node, "INT");
 }
 

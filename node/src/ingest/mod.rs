@@ -1,17 +1,19 @@
 //! The ballot writer: group commit.
 //!
 //! Handlers send ballots over a channel to one writer task. The writer takes
-//! everything pending (up to `max_batch`), checks the voter signatures on
-//! every core, then checks and appends the whole batch on a blocking thread
-//! (one atomic store write, ONE flush), signs one checkpoint over the grown
-//! log, and only then answers each request with its full receipt (inclusion
-//! proof against that checkpoint), so a handler needs no store access of its
-//! own. The signature check of the next batch overlaps the
-//! write of the previous one. So an acknowledged ballot is on disk, and ballots
-//! of one credential are serialised by the single writer.
+//! everything pending (up to `max_batch`) and runs every check that does not
+//! depend on earlier ballots (voter signatures on every core, credential,
+//! opening, ballot rules: `Node::precheck`), then checks duplicates and
+//! appends the whole batch on a blocking thread (one atomic store write, ONE
+//! flush), signs one checkpoint over the grown log, and only then answers
+//! each request with its full receipt (inclusion proof against that
+//! checkpoint), so a handler needs no store access of its own. The checks of
+//! the next batch overlap the write of the previous one, which keeps the
+//! write stage (the one serial step) short. So an acknowledged ballot is on
+//! disk, and ballots of one credential are serialised by the single writer.
 
 use crate::api::Metrics;
-use crate::service::{BallotSubmission, CastReceipt, Node, ServiceError, voter_signatures};
+use crate::service::{BallotSubmission, CastReceipt, Node, ServiceError};
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
@@ -173,7 +175,7 @@ impl Ingest {
         );
         metrics.register(
             "ingest_verify_seconds",
-            "Time to check a batch's voter signatures (strict, on every core)",
+            "Time to check a batch before writing it: voter signatures (strict, on every core), credentials, openings, ballot rules",
             s.verify_seconds.clone(),
         );
         metrics.register(
@@ -200,8 +202,8 @@ impl Ingest {
 }
 
 /// The writer loop, pipelined in two stages: while batch N is written
-/// (store apply and flush, mostly waiting on the disk), the signatures of
-/// batch N+1 are checked (CPU, every core). Writes stay strictly in channel
+/// (store apply and flush, mostly waiting on the disk), batch N+1 is
+/// prechecked (signatures on every core, credentials, openings, rules). Writes stay strictly in channel
 /// order: batch N+1 is written only after batch N is answered.
 async fn run(
     node: Arc<Node>,
@@ -214,19 +216,19 @@ async fn run(
     while receiver.recv_many(&mut pending, max_batch).await > 0 {
         let (submissions, replies): (Vec<_>, Vec<_>) =
             pending.drain(..).map(|r| (r.submission, r.reply)).unzip();
-        let verify_stats = stats.clone();
+        let (checker, verify_stats) = (node.clone(), stats.clone());
         let checked = tokio::task::spawn_blocking(move || {
             let started = Instant::now();
-            let signatures = voter_signatures(&submissions);
+            let verdicts = checker.precheck(&submissions);
             verify_stats
                 .verify_seconds
                 .observe(started.elapsed().as_secs_f64());
-            (submissions, signatures)
+            (submissions, verdicts)
         })
         .await;
         // A panicked check answers nothing: dropping the replies tells each
         // caller the writer failed; nothing of this batch was written.
-        let Ok((submissions, signatures)) = checked else {
+        let Ok((submissions, verdicts)) = checked else {
             continue;
         };
         if let Some(previous) = writing.take() {
@@ -237,7 +239,7 @@ async fn run(
         writing = Some(tokio::task::spawn_blocking(move || {
             let started = Instant::now();
             let size = submissions.len();
-            let written = writer.cast_signature_checked(submissions, &signatures, true);
+            let written = writer.cast_prechecked(submissions, verdicts, true);
             let accepted = written.results.iter().filter(|r| r.is_ok()).count();
             // Counted before answering, so a caller that got its answer
             // sees its batch in the counts.

@@ -30,9 +30,41 @@ pub enum LogError {
     },
 }
 
+/// The lowest level whose subtree hashes are stored. A level-0 hash is one
+/// BLAKE3 of a stored leaf, so it is recomputed on read instead: that saves
+/// one store write per leaf (a fifth of a ballot's writes), and reads of it
+/// are rare (proofs need one leaf hash, at most, and usually of a leaf just
+/// written, which [`PersistentLog`] still holds).
+pub const STORED_FROM_LEVEL: u32 = 1;
+
+/// The hashes of consecutive leaves, from leaf `first` on.
+#[derive(Debug, Clone, Default)]
+struct LeafHashes {
+    first: u64,
+    hashes: Vec<Digest>,
+}
+
+impl LeafHashes {
+    fn get(&self, index: u64) -> Option<Digest> {
+        let offset = usize::try_from(index.checked_sub(self.first)?).ok()?;
+        self.hashes.get(offset).copied()
+    }
+}
+
+/// Leaves staged but not yet applied.
+struct Stage {
+    /// The size once applied.
+    next: u64,
+    /// The frontier once applied.
+    frontier: Vec<Option<Digest>>,
+    /// The staged leaves' hashes.
+    leaves: LeafHashes,
+}
+
 /// One process's log. Appends are staged into a [`WriteBatch`] by the caller
 /// (so a ballot, its log leaf and its subtree hashes commit atomically) and
 /// confirmed with [`PersistentLog::commit_staged`] once the batch is applied.
+/// Subtree hashes are stored from [`STORED_FROM_LEVEL`] up.
 pub struct PersistentLog {
     store: Arc<dyn KvStore>,
     id: LogId,
@@ -42,7 +74,10 @@ pub struct PersistentLog {
     /// only node a new append can need as a left sibling.
     frontier: Vec<Option<Digest>>,
     /// Leaves and frontier staged but not yet applied.
-    staged: Option<(u64, Vec<Option<Digest>>)>,
+    staged: Option<Stage>,
+    /// The leaf hashes of the last applied stage, which the receipts of a
+    /// batch just written need.
+    recent: LeafHashes,
 }
 
 fn leaf_key(id: &LogId, index: u64) -> Vec<u8> {
@@ -78,6 +113,7 @@ impl PersistentLog {
             size: 0,
             frontier: Vec::new(),
             staged: None,
+            recent: LeafHashes::default(),
         };
         let mut frontier = Vec::new();
         for level in 0..64u32 {
@@ -108,14 +144,24 @@ impl PersistentLog {
     /// stage may be pending at a time; a second call extends it.
     pub fn stage(&mut self, entries: &[Vec<u8>], batch: &mut WriteBatch) -> Range<u64> {
         let hasher = Blake3Hasher;
-        let (mut next, mut frontier) = self
-            .staged
-            .take()
-            .unwrap_or_else(|| (self.size, self.frontier.clone()));
+        let Stage {
+            mut next,
+            mut frontier,
+            mut leaves,
+        } = self.staged.take().unwrap_or_else(|| Stage {
+            next: self.size,
+            frontier: self.frontier.clone(),
+            leaves: LeafHashes {
+                first: self.size,
+                hashes: Vec::new(),
+            },
+        });
         let first = next;
+        leaves.hashes.reserve(entries.len());
         for data in entries {
             batch.put(Keyspace::LogLeaves, &leaf_key(&self.id, next), data);
             let mut carry = hasher.hash_leaf(data);
+            leaves.hashes.push(carry);
             next += 1;
             // The left sibling a parent needs is the previous rightmost node
             // of the level below, i.e. the frontier value this node replaces.
@@ -124,11 +170,13 @@ impl PersistentLog {
                 if let Some(left) = left_sibling {
                     carry = hasher.hash_children(&left, &carry);
                 }
-                batch.put(
-                    Keyspace::LogNodes,
-                    &node_key(&self.id, level, index),
-                    &carry,
-                );
+                if level >= STORED_FROM_LEVEL {
+                    batch.put(
+                        Keyspace::LogNodes,
+                        &node_key(&self.id, level, index),
+                        &carry,
+                    );
+                }
                 let level = level as usize;
                 if frontier.len() <= level {
                     frontier.resize(level + 1, None);
@@ -136,15 +184,20 @@ impl PersistentLog {
                 left_sibling = frontier[level].replace(carry);
             }
         }
-        self.staged = Some((next, frontier));
+        self.staged = Some(Stage {
+            next,
+            frontier,
+            leaves,
+        });
         first..next
     }
 
     /// Confirms the staged leaves after their batch was applied.
     pub fn commit_staged(&mut self) {
-        if let Some((size, frontier)) = self.staged.take() {
-            self.size = size;
-            self.frontier = frontier;
+        if let Some(stage) = self.staged.take() {
+            self.size = stage.next;
+            self.frontier = stage.frontier;
+            self.recent = stage.leaves;
         }
     }
 
@@ -192,9 +245,34 @@ impl PersistentLog {
         Ok(pairs.into_iter().map(|(_, v)| v).collect())
     }
 
-    /// The root of the first `size` leaves.
+    /// The root of the first `size` leaves. The current root comes from
+    /// the frontier, without a store read (a checkpoint per batch needs it).
     pub fn root(&self, size: u64) -> Result<Digest, LogError> {
-        root_at(&Blake3Hasher, self, size)
+        match self.frontier_root(size) {
+            Some(root) => Ok(root),
+            None => root_at(&Blake3Hasher, self, size),
+        }
+    }
+
+    /// The root of the whole applied log (`size` must be its size) from the
+    /// frontier: the perfect subtrees of the tree's decomposition are the
+    /// rightmost of the levels whose bit is set in `size`, folded from the
+    /// lowest (RFC 9162's split at the largest power of two, unrolled).
+    fn frontier_root(&self, size: u64) -> Option<Digest> {
+        if size != self.size || size == 0 {
+            return None;
+        }
+        let mut root: Option<Digest> = None;
+        for (level, node) in self.frontier.iter().enumerate() {
+            if size >> level & 1 == 1 {
+                let node = (*node)?;
+                root = Some(match root {
+                    None => node,
+                    Some(right) => Blake3Hasher.hash_children(&node, &right),
+                });
+            }
+        }
+        root
     }
 
     /// The inclusion proof of leaf `index` in the tree of `size` leaves.
@@ -208,6 +286,9 @@ impl PersistentLog {
     }
 
     fn read_node(&self, level: u32, index: u64) -> Result<Digest, LogError> {
+        if level < STORED_FROM_LEVEL {
+            return self.leaf_hash(index);
+        }
         let bytes = self
             .store
             .get(Keyspace::LogNodes, &node_key(&self.id, level, index))?
@@ -216,6 +297,25 @@ impl PersistentLog {
             .as_slice()
             .try_into()
             .map_err(|_| self.damaged(format!("subtree ({level}, {index}) is not 32 bytes")))
+    }
+
+    /// The hash of leaf `index`: held if it was staged or just applied,
+    /// else recomputed from the stored leaf. A staged leaf is found too, so
+    /// a caller can read the tree it is about to apply.
+    fn leaf_hash(&self, index: u64) -> Result<Digest, LogError> {
+        let held = self
+            .staged
+            .as_ref()
+            .and_then(|stage| stage.leaves.get(index))
+            .or_else(|| self.recent.get(index));
+        if let Some(hash) = held {
+            return Ok(hash);
+        }
+        let leaf = self
+            .store
+            .get(Keyspace::LogLeaves, &leaf_key(&self.id, index))?
+            .ok_or_else(|| self.damaged(format!("leaf {index} missing")))?;
+        Ok(Blake3Hasher.hash_leaf(&leaf))
     }
 
     fn damaged(&self, detail: String) -> LogError {
@@ -319,6 +419,34 @@ mod tests {
             reference.append(&e);
         }
         assert_eq!(log.root(4).unwrap(), reference.root(4).unwrap());
+    }
+
+    #[test]
+    fn leaf_hashes_are_not_stored_but_staged_ones_are_readable() {
+        let store: Arc<dyn KvStore> = Arc::new(MemoryStore::new());
+        let mut log = PersistentLog::open(store.clone(), [3; 32]).unwrap();
+        log.append_durable(&entries(0..6)).unwrap();
+        let levels: Vec<u8> = store
+            .range(Keyspace::LogNodes, &[], &[], usize::MAX)
+            .unwrap()
+            .iter()
+            .map(|(k, _)| k[32])
+            .collect();
+        assert_eq!(levels.len(), 4, "(1,0) (1,1) (2,0) (1,2)");
+        assert!(levels.iter().all(|l| u32::from(*l) >= STORED_FROM_LEVEL));
+        // A tree read before its batch is applied (federation sync checks a
+        // peer's entries that way) sees the staged leaves.
+        let mut batch = WriteBatch::default();
+        log.stage(&entries(6..9), &mut batch);
+        let hash = |i: u32| Blake3Hasher.hash_leaf(format!("entry {i}").as_bytes());
+        for i in [5u32, 6, 8] {
+            assert_eq!(log.subtree_hash(0, u64::from(i)).unwrap(), hash(i));
+        }
+        log.discard_staged();
+        assert!(log.subtree_hash(0, 6).is_err(), "a discarded leaf is gone");
+        // Reopened, leaf hashes come from the stored leaves.
+        let log = PersistentLog::open(store, [3; 32]).unwrap();
+        assert_eq!(log.subtree_hash(0, 2).unwrap(), hash(2));
     }
 
     #[test]

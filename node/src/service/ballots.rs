@@ -20,6 +20,7 @@ use pbnode_protocol::receipt::Receipt;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// A ballot as a voter sends it: the commitment they signed with their
@@ -60,6 +61,16 @@ pub(crate) struct WrittenBatch {
     pub(crate) results: Vec<Result<CastReceipt, ServiceError>>,
     /// Time spent applying the batch to the store and flushing it.
     pub(crate) commit_time: Duration,
+}
+
+/// What [`Node::precheck`] says of one submission: its commitment id if
+/// it passed, else why not.
+pub(crate) type Verdict = Result<Id<BallotCommitment>, ServiceError>;
+
+/// A submission that passed [`Node::precheck`], with its commitment id.
+struct Checked {
+    commitment: Id<BallotCommitment>,
+    s: BallotSubmission,
 }
 
 /// A ballot accepted into a batch, before its receipt exists.
@@ -255,37 +266,67 @@ impl Node {
         &self,
         submissions: Vec<BallotSubmission>,
     ) -> Vec<Result<CastReceipt, ServiceError>> {
-        let signatures = voter_signatures(&submissions);
-        self.cast_signature_checked(submissions, &signatures, false)
-            .results
+        let verdicts = self.precheck(&submissions);
+        self.cast_prechecked(submissions, verdicts, false).results
     }
 
-    /// [`Node::cast_ballots`] after [`voter_signatures`] gave `signatures`
-    /// (one flag per submission), so the writer can check the next batch's
-    /// signatures while this one is written. With `receipts`, each accepted
-    /// ballot's answer carries its full receipt (see [`CastReceipt::receipt`]).
-    pub(crate) fn cast_signature_checked(
+    /// Every check of a batch that does not depend on the ballots before
+    /// it: the voter signature (see [`voter_signatures`]), the process, the
+    /// credential, the opening against the commitment and the ballot against
+    /// the process. Gives the commitment id of each ballot that passed, or
+    /// why it did not. Takes no log lock, so the writer runs it for the next
+    /// batch while it writes this one; [`Node::cast_prechecked`] then adds
+    /// the checks that depend on earlier ballots (duplicates, phase).
+    pub(crate) fn precheck(&self, submissions: &[BallotSubmission]) -> Vec<Verdict> {
+        let signatures = voter_signatures(submissions);
+        let mut contexts: HashMap<ProcessId, Result<Arc<VotingContext>, ServiceError>> =
+            HashMap::new();
+        submissions
+            .iter()
+            .zip(signatures)
+            .map(|(s, signed)| {
+                if !signed {
+                    return Err(ServiceError::InvalidSignature);
+                }
+                let context = contexts
+                    .entry(s.process)
+                    .or_insert_with(|| self.voting_context(&s.process));
+                match context {
+                    Ok(context) => self.check_ballot(&s.process, context, s),
+                    Err(e) => Err(batch_failure(e)),
+                }
+            })
+            .collect()
+    }
+
+    /// Appends the ballots that passed [`Node::precheck`] (`verdicts`, one
+    /// per submission) with one flush per process, so the writer can check
+    /// the next batch while this one is written. With `receipts`, each
+    /// accepted ballot's answer carries its full receipt (see
+    /// [`CastReceipt::receipt`]).
+    pub(crate) fn cast_prechecked(
         &self,
         submissions: Vec<BallotSubmission>,
-        signatures: &[bool],
+        verdicts: Vec<Verdict>,
         receipts: bool,
     ) -> WrittenBatch {
         let mut results: Vec<Option<Result<CastReceipt, ServiceError>>> =
             submissions.iter().map(|_| None).collect();
-        let mut by_process: BTreeMap<ProcessId, Vec<(usize, BallotSubmission)>> = BTreeMap::new();
+        let mut by_process: BTreeMap<ProcessId, Vec<(usize, Checked)>> = BTreeMap::new();
+        let mut verdicts = verdicts.into_iter();
         for (i, s) in submissions.into_iter().enumerate() {
-            let valid = signatures.get(i).copied().unwrap_or(false)
-                && s.signed.signer == s.signed.value.voter;
-            if valid {
-                by_process.entry(s.process).or_default().push((i, s));
-            } else {
-                results[i] = Some(Err(ServiceError::InvalidSignature));
+            match verdicts.next().unwrap_or(Err(ServiceError::IngestStopped)) {
+                Ok(commitment) => by_process
+                    .entry(s.process)
+                    .or_default()
+                    .push((i, Checked { commitment, s })),
+                Err(e) => results[i] = Some(Err(e)),
             }
         }
         let mut commit_time = Duration::ZERO;
         for (process, part) in by_process {
             let indices: Vec<usize> = part.iter().map(|(i, _)| *i).collect();
-            let part = part.into_iter().map(|(_, s)| s).collect();
+            let part = part.into_iter().map(|(_, c)| c).collect();
             match self.cast_for_process(&process, part, receipts, &mut commit_time) {
                 Ok(answers) => {
                     for (i, answer) in indices.into_iter().zip(answers) {
@@ -324,46 +365,22 @@ impl Node {
     fn cast_for_process(
         &self,
         process: &ProcessId,
-        submissions: Vec<BallotSubmission>,
+        ballots: Vec<Checked>,
         receipts: bool,
         commit_time: &mut Duration,
     ) -> Result<Vec<Result<CastReceipt, ServiceError>>, ServiceError> {
-        // An id nobody created is refused before a log is opened (and
-        // cached) for it.
-        self.record_by_id(process)?;
-        let log = self.process_log(process)?;
+        let log = self.checked_log(process)?;
         let mut pl = lock(&log);
-        let record = self.record_in_phase(process, &[Phase::Voting])?;
-        let context = self.voting_context(process, &mut pl, record.def)?;
-        let mut answers: Vec<Result<Accepted, ServiceError>> =
-            Vec::with_capacity(submissions.len());
+        // The cached context proves the voting phase (see `ProcessLog::voting`).
+        self.voting_context_locked(process, &mut pl)?;
+        let mut answers: Vec<Result<Accepted, ServiceError>> = Vec::with_capacity(ballots.len());
         let mut entries = Vec::new();
         let mut batch = WriteBatch::default();
         let mut seen = HashSet::new();
         let mut latest_in_batch: HashMap<[u8; 32], Id<BallotCommitment>> = HashMap::new();
         let first_leaf = pl.log.size();
         let now = self.now();
-        for s in submissions {
-            let checked = self
-                .check_ballot(process, &context, &s)
-                .and_then(|commitment| {
-                    if !seen.insert(commitment)
-                        || self
-                            .store
-                            .get(Keyspace::Receipts, &ballot_key(process, &commitment))?
-                            .is_some()
-                    {
-                        return Err(ServiceError::DuplicateBallot);
-                    }
-                    Ok(commitment)
-                });
-            let commitment = match checked {
-                Ok(found) => found,
-                Err(e) => {
-                    answers.push(Err(e));
-                    continue;
-                }
-            };
+        for Checked { commitment, s } in ballots {
             let voter_key = &s.signed.value.voter;
             let voter = *voter_key.as_bytes();
             let supersedes = match latest_in_batch.get(&voter) {
@@ -375,6 +392,22 @@ impl Node {
                 )?
                 .map(|l| l.commitment),
             };
+            // A commitment names its voter, and every accepted ballot is the
+            // latest of its voter when written: a voter with no latest ballot
+            // has none stored, so only a re-cast needs the store lookup.
+            let duplicate = !seen.insert(commitment)
+                || match supersedes {
+                    None => false,
+                    Some(latest) if latest == commitment => true,
+                    Some(_) => self
+                        .store
+                        .get(Keyspace::Receipts, &ballot_key(process, &commitment))?
+                        .is_some(),
+                };
+            if duplicate {
+                answers.push(Err(ServiceError::DuplicateBallot));
+                continue;
+            }
             let leaf = first_leaf + entries.len() as u64;
             let ballot = BallotRecord {
                 leaf,
@@ -491,18 +524,45 @@ impl Node {
         Ok(s.signed.id()?)
     }
 
-    fn voting_context(
+    /// The log of a process that exists: an id nobody created is refused
+    /// before a log is opened (and cached) for it.
+    fn checked_log(&self, process: &ProcessId) -> Result<Arc<Mutex<ProcessLog>>, ServiceError> {
+        match self.open_log(process) {
+            Some(log) => Ok(log),
+            None => {
+                self.record_by_id(process)?;
+                self.process_log(process)
+            }
+        }
+    }
+
+    /// The ballot context of a process in its voting phase, for the checks
+    /// before the writer: from the copy kept beside the logs, without the
+    /// log's lock, except the first time.
+    fn voting_context(&self, process: &ProcessId) -> Result<Arc<VotingContext>, ServiceError> {
+        if let Some(context) = lock(&self.voting).get(process) {
+            return Ok(context.clone());
+        }
+        let log = self.checked_log(process)?;
+        let mut pl = lock(&log);
+        self.voting_context_locked(process, &mut pl)
+    }
+
+    /// The ballot context of a process, if it is in its voting phase
+    /// (checked from the store unless the context is cached already).
+    fn voting_context_locked(
         &self,
         process: &ProcessId,
         pl: &mut ProcessLog,
-        def: ProcessDef,
-    ) -> Result<std::sync::Arc<VotingContext>, ServiceError> {
+    ) -> Result<Arc<VotingContext>, ServiceError> {
         if let Some(context) = &pl.voting {
             return Ok(context.clone());
         }
+        let record = self.record_in_phase(process, &[Phase::Voting])?;
         let proposals = self.list_proposals(process, &Default::default())?;
-        let context = std::sync::Arc::new(VotingContext::new(def, &proposals));
+        let context = Arc::new(VotingContext::new(record.def, &proposals));
         pl.voting = Some(context.clone());
+        lock(&self.voting).insert(*process, context.clone());
         Ok(context)
     }
 

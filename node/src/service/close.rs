@@ -89,7 +89,7 @@ impl Node {
         let mut batch = WriteBatch::default();
         records::put_process(&mut batch, slug, &record)?;
         self.append(pl, &entries, batch)?;
-        pl.voting = None;
+        self.forget_voting(id, pl);
         Ok(record)
     }
 

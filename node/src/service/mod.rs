@@ -71,7 +71,10 @@ pub(crate) struct ProcessLog {
     /// Size and time of the last signed checkpoint.
     pub(crate) last_checkpoint: Option<(u64, u64)>,
     /// The ballot context, built once when voting is first needed: proposals
-    /// cannot change during voting.
+    /// cannot change during voting. Set only while the process is in its
+    /// voting phase (every phase change clears it through
+    /// [`Node::forget_voting`]), so the writer takes its presence as proof
+    /// of the phase without re-reading the process record per batch.
     pub(crate) voting: Option<Arc<VotingContext>>,
 }
 
@@ -85,6 +88,11 @@ pub struct Node {
     clock: Arc<dyn Clock>,
     checkpoint_policy: CheckpointPolicy,
     logs: Mutex<HashMap<ProcessId, Arc<Mutex<ProcessLog>>>>,
+    /// A copy of each `ProcessLog::voting` that is set, for the checks run
+    /// before the writer (which must not wait on a log's lock while the
+    /// writer holds it through a flush). Set and cleared together with the
+    /// original, under the log's lock.
+    voting: Mutex<HashMap<ProcessId, Arc<VotingContext>>>,
 }
 
 impl std::fmt::Debug for Node {
@@ -133,6 +141,7 @@ impl Node {
             clock,
             checkpoint_policy,
             logs: Mutex::new(HashMap::new()),
+            voting: Mutex::new(HashMap::new()),
         };
         node.resume_interrupted_closes()?;
         Ok(node)
@@ -188,6 +197,18 @@ impl Node {
         }));
         logs.insert(*id, entry.clone());
         Ok(entry)
+    }
+
+    /// The log of a process only if it is already open (no store read).
+    pub(crate) fn open_log(&self, id: &ProcessId) -> Option<Arc<Mutex<ProcessLog>>> {
+        lock(&self.logs).get(id).cloned()
+    }
+
+    /// Drops the cached ballot context of a process whose phase changes
+    /// (call with its log locked).
+    pub(crate) fn forget_voting(&self, id: &ProcessId, pl: &mut ProcessLog) {
+        pl.voting = None;
+        lock(&self.voting).remove(id);
     }
 
     /// Appends `entries` together with the writes of `batch`, atomically,

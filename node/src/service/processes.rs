@@ -190,7 +190,7 @@ impl Node {
                 at: self.now(),
             };
             self.append(&mut pl, &[LogEntry::PhaseChanged(change)], batch)?;
-            pl.voting = None;
+            self.forget_voting(id, &mut pl);
             self.sign_checkpoint_locked(id, &mut pl)?;
         }
         drop(pl);

@@ -14,7 +14,9 @@ pub enum Keyspace {
     Processes,
     /// Log leaves (canonical entry bytes), by process id ‖ leaf index (u64 BE).
     LogLeaves,
-    /// Perfect-subtree hashes of each log, by process id ‖ level (u8) ‖ index (u64 BE).
+    /// Perfect-subtree hashes of each log from level 1 up (a level-0 hash
+    /// is recomputed from its leaf; format 1 stored those too), by process
+    /// id ‖ level (u8) ‖ index (u64 BE).
     LogNodes,
     /// Signed checkpoints, by process id ‖ tree size (u64 BE).
     Checkpoints,

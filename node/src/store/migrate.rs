@@ -8,7 +8,11 @@
 use super::{Keyspace, KvStore, StoreError, WriteBatch};
 
 /// The format this build writes.
-pub const CURRENT_FORMAT: u32 = 1;
+///
+/// - 1: the first format.
+/// - 2: no level-0 subtree hashes in [`Keyspace::LogNodes`] (a leaf's hash
+///   is recomputed from the leaf); the migration from 1 drops them.
+pub const CURRENT_FORMAT: u32 = 2;
 
 /// The key in [`Keyspace::Meta`] that holds the format version (u32 BE).
 pub const FORMAT_KEY: &[u8] = b"format_version";
@@ -18,8 +22,49 @@ pub const FORMAT_KEY: &[u8] = b"format_version";
 type Migration = fn(&dyn KvStore) -> Result<WriteBatch, StoreError>;
 
 /// Migrations indexed by their source version (`MIGRATIONS[0]` upgrades 1 to 2).
-/// Empty while there is only format 1.
-const MIGRATIONS: &[Migration] = &[];
+const MIGRATIONS: &[Migration] = &[drop_leaf_hashes];
+
+/// Keys of [`Keyspace::LogNodes`]: log id (32 bytes) ‖ level (1 byte) ‖
+/// index (u64 BE); the level byte's offset.
+const NODE_LEVEL_AT: usize = 32;
+
+/// Stored subtree hashes read per step of [`drop_leaf_hashes`].
+const PAGE: usize = 4096;
+
+/// Format 1 to 2: deletes the level-0 subtree hashes of every log. Each
+/// log's level-0 nodes are one contiguous key range (id ‖ 0x00 ‖ …), so
+/// the scan reads those and one key per log to find the next log.
+/// Format 2 readers never read them, so this only frees their space; it is
+/// still one atomic step, like every migration.
+fn drop_leaf_hashes(store: &dyn KvStore) -> Result<WriteBatch, StoreError> {
+    let mut batch = WriteBatch::default();
+    let mut from = Vec::new();
+    while let Some((key, _)) = store.range(Keyspace::LogNodes, &from, &[], 1)?.pop() {
+        let Some(log) = key.get(..NODE_LEVEL_AT) else {
+            return Err(StoreError::Corrupt {
+                space: Keyspace::LogNodes.name(),
+                detail: format!("a subtree key of {} bytes", key.len()),
+            });
+        };
+        let mut start = [log, &[0]].concat();
+        let end = [log, &[1]].concat();
+        loop {
+            let page = store.range(Keyspace::LogNodes, &start, &end, PAGE)?;
+            for (key, _) in &page {
+                batch.delete(Keyspace::LogNodes, key);
+            }
+            match page.last() {
+                Some((last, _)) if page.len() == PAGE => start = [last, &[0][..]].concat(),
+                _ => break,
+            }
+        }
+        from = super::prefix_end(log);
+        if from.is_empty() {
+            break;
+        }
+    }
+    Ok(batch)
+}
 
 /// Reads the format version; `None` for a store never initialised.
 pub fn read_format(store: &dyn KvStore) -> Result<Option<u32>, StoreError> {
@@ -84,7 +129,12 @@ fn open_format_with(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::MemoryStore;
+    use crate::log::PersistentLog;
+    use crate::store::{MemoryStore, SledStore};
+    use pbnode_protocol::merkle::{
+        Blake3Hasher, MemoryLog, MerkleHasher, completed_subtrees, verify_inclusion,
+    };
+    use std::sync::Arc;
 
     fn add_marker(_: &dyn KvStore) -> Result<WriteBatch, StoreError> {
         let mut b = WriteBatch::default();
@@ -131,5 +181,102 @@ mod tests {
         let s = MemoryStore::new();
         s.put(Keyspace::Meta, FORMAT_KEY, b"xx").unwrap();
         assert!(matches!(open_format(&s), Err(StoreError::Corrupt { .. })));
+    }
+
+    fn node_key(log: &[u8; 32], level: u8, index: u64) -> Vec<u8> {
+        [&log[..], &[level], &index.to_be_bytes()].concat()
+    }
+
+    fn leaves(n: u64) -> Vec<Vec<u8>> {
+        (0..n).map(|i| format!("entry {i}").into_bytes()).collect()
+    }
+
+    /// Makes `store` a format-1 store holding `logs` (id, leaf count):
+    /// written by this build, plus the level-0 hashes format 1 also stored.
+    fn format_1_store(store: &Arc<dyn KvStore>, logs: &[([u8; 32], u64)]) {
+        store
+            .put(Keyspace::Meta, FORMAT_KEY, &1u32.to_be_bytes())
+            .unwrap();
+        for (id, n) in logs {
+            let mut log = PersistentLog::open(store.clone(), *id).unwrap();
+            log.append_durable(&leaves(*n)).unwrap();
+            for (i, leaf) in leaves(*n).iter().enumerate() {
+                let hash = Blake3Hasher.hash_leaf(leaf);
+                store
+                    .put(Keyspace::LogNodes, &node_key(id, 0, i as u64), &hash)
+                    .unwrap();
+            }
+        }
+        store.flush().unwrap();
+    }
+
+    fn stored_levels(store: &dyn KvStore) -> Vec<u8> {
+        let mut levels: Vec<u8> = store
+            .range(Keyspace::LogNodes, &[], &[], usize::MAX)
+            .unwrap()
+            .iter()
+            .map(|(k, _)| k[NODE_LEVEL_AT])
+            .collect();
+        levels.sort();
+        levels.dedup();
+        levels
+    }
+
+    fn format_1_logs_stay_readable_after_migration(store: Arc<dyn KvStore>) {
+        // More level-0 nodes than one page of the migration's scan, and logs
+        // whose ids sort around it.
+        let logs = [([0u8; 32], 5), ([7; 32], PAGE as u64 + 3), ([0xff; 32], 2)];
+        format_1_store(&store, &logs);
+        assert_eq!(stored_levels(&*store)[0], 0);
+        assert_eq!(open_format(&*store).unwrap(), Some(1));
+        assert_eq!(read_format(&*store).unwrap(), Some(CURRENT_FORMAT));
+        assert!(
+            !stored_levels(&*store).contains(&0),
+            "level-0 hashes are dropped"
+        );
+        for (id, n) in logs {
+            let mut reference = MemoryLog::new(Blake3Hasher);
+            for leaf in leaves(n) {
+                reference.append(&leaf);
+            }
+            let mut log = PersistentLog::open(store.clone(), id).unwrap();
+            assert_eq!(log.size(), n);
+            let root = log.root(n).unwrap();
+            assert_eq!(root, reference.root(n).unwrap());
+            for index in [0, n / 2, n - 1] {
+                let proof = log.inclusion_proof(index, n).unwrap();
+                let leaf = Blake3Hasher.hash_leaf(&log.entry(index).unwrap());
+                verify_inclusion(&Blake3Hasher, &leaf, index, n, &proof, &root).unwrap();
+            }
+            // Appends go on from the migrated state.
+            log.append_durable(&[b"after".to_vec()]).unwrap();
+            reference.append(b"after");
+            assert_eq!(log.root(n + 1).unwrap(), reference.root(n + 1).unwrap());
+        }
+        // Nodes above level 0 were kept: one per completed subtree.
+        let expected: usize = logs
+            .iter()
+            .map(|(_, n)| {
+                (1..=n + 1)
+                    .map(|size| completed_subtrees(size).filter(|(l, _)| *l > 0).count())
+                    .sum::<usize>()
+            })
+            .sum();
+        let stored = store
+            .range(Keyspace::LogNodes, &[], &[], usize::MAX)
+            .unwrap()
+            .len();
+        assert_eq!(stored, expected);
+    }
+
+    #[test]
+    fn format_1_memory_store_migrates_to_format_2() {
+        format_1_logs_stay_readable_after_migration(Arc::new(MemoryStore::new()));
+    }
+
+    #[test]
+    fn format_1_sled_store_migrates_to_format_2() {
+        let dir = tempfile::tempdir().unwrap();
+        format_1_logs_stay_readable_after_migration(Arc::new(SledStore::open(dir.path()).unwrap()));
     }
 }
