@@ -26,6 +26,7 @@
 //! the proof fail.
 
 use super::core::Prepared;
+use super::interval::remaining_at_start;
 use num_traits::ToPrimitive;
 use std::cell::OnceCell;
 
@@ -576,14 +577,6 @@ impl Prefix {
         };
         Some((bounds, self.prices.clone()))
     }
-}
-
-fn remaining_at_start(prep: &Prepared) -> Vec<bool> {
-    let mut remaining = vec![false; prep.cost.len()];
-    for &p in &prep.candidates {
-        remaining[p] = true;
-    }
-    remaining
 }
 
 /// The shortcuts of every pair set up at `k0`, or `None` if the bounds

@@ -341,7 +341,9 @@ pub(crate) fn baseline(prep: &Prepared, k0: u128, winners: &[usize]) -> Option<B
     Some(Baseline { rounds })
 }
 
-fn remaining_at_start(prep: &Prepared) -> Vec<bool> {
+/// Which projects a forced evaluation starts with as still buyable: the
+/// candidates (shared with the fixed-point bounds of `bounds.rs`).
+pub(crate) fn remaining_at_start(prep: &Prepared) -> Vec<bool> {
     let mut remaining = vec![false; prep.cost.len()];
     for &p in &prep.candidates {
         remaining[p] = true;
