@@ -35,7 +35,7 @@ async function lookup(r) {
   const [slug, process] = cp.origin.split('/').slice(1);
   const node = await get('/node');
   const own = slug === node.slug;
-  const found = { cp, own, info: null, key: null, latest: null };
+  const found = { cp, own, info: null, key: null, latest: null, witnesses: null };
   if (own) {
     found.info = await getOptional('/processes/' + r.process);
     if (found.info) {
@@ -46,6 +46,15 @@ async function lookup(r) {
   } else {
     const note = await getText(`/logs/${slug}/${process}/checkpoint`).catch(() => null);
     if (note) found.latest = parseCheckpoint(note);
+    // The owner's key as the region-signed manifest lists it, and the
+    // witness policy from the replicated process definition: a replica
+    // verifies receipts as fully as the owner does.
+    const served = await getOptional(`/logs/${slug}/${process}/log-key`).catch(() => null);
+    if (served) {
+      found.key = served;
+      found.keySource = 'manifest';
+      found.witnesses = served.witnesses;
+    }
     found.where = 'this node\'s replica of ' + slug + '\'s log';
   }
   return found;
@@ -73,8 +82,8 @@ async function verification(text, found, pinned) {
   const logKey = pinned || served;
   let policy = null;
   let policyText = 'none: this node does not serve the process definition, so the cosignatures present are listed but not checked';
-  if (found.info) {
-    const w = found.info.def.witnesses;
+  const w = found.info ? found.info.def.witnesses : found.witnesses;
+  if (w) {
     try {
       policy = await policyFromProcess(w);
       policyText = policy
@@ -89,14 +98,16 @@ async function verification(text, found, pinned) {
       served && served !== pinned ? h('p', { class: 'error' }, 'This node serves a different key: ', h('code', { class: 'hex' }, served)) : null]
     : served
       ? [h('code', { class: 'hex' }, served), h('p', { class: 'notice' },
-        'This key was served by this node (/api/v1/processes/…/log-key). A node could serve a key of its own making: ',
+        found.keySource === 'manifest'
+          ? 'This key is the log owner\'s key as this replica\'s copy of the region-signed federation manifest lists it (/api/v1/logs/…/log-key). A replica could serve a key of its own making: '
+          : 'This key was served by this node (/api/v1/processes/…/log-key). A node could serve a key of its own making: ',
         'for a check that does not trust this node, paste the key the municipality publishes in the field above.')]
       : 'none: this node does not serve the log\'s key; paste the key the municipality publishes in the field above';
   if (!logKey) {
     return [h('h2', {}, 'Checked in this browser'), facts([['Node key', keyText]]),
       h('p', { class: 'error', role: 'status' }, 'Not verified: no node key to check the checkpoint\'s signature with.')];
   }
-  const noPolicy = found.info ? 'the process requires no witness cosignature' : 'no witness policy known';
+  const noPolicy = w ? 'the process requires no witness cosignature' : 'no witness policy known';
   const result = await verifyReceipt(text, { logKey, policy, noPolicy });
   const outcome = result.ok
     ? h('p', { class: 'success', role: 'status' }, 'Verified in this browser: every check passed. ' +

@@ -12,11 +12,13 @@ use super::support::{Query, any_of, hex_all, number, ok, query, required_number,
 use super::{ApiContext, ApiError, Resource};
 use crate::federated::BootstrappedNet;
 use crate::federation::{Federation, Transport};
+use pbnode_protocol::encoding;
 use pbnode_protocol::federation::wire::MAX_ENTRIES_PER_REQUEST;
 use pbnode_protocol::federation::{
     GossipMessage, MemberRole, SyncRequest, SyncResponse, WireError,
 };
-use pbnode_protocol::note::process_log_origin;
+use pbnode_protocol::note::{SignatureType, VerifierKey, process_log_origin};
+use pbnode_protocol::objects::LogEntry;
 use pbnode_protocol::recount::aggregate::RegionalDataset;
 use serde_json::json;
 use std::sync::Arc;
@@ -81,6 +83,17 @@ const ROUTES: &[RouteSpec] = &[
     },
     RouteSpec {
         method: Method::Get,
+        path: "/api/v1/logs/{jurisdiction}/{process}/log-key",
+        summary: "The note verifier key of a log this node serves (own or replica), derived \
+                  from its owner's key in the region-signed manifest, and the witness policy of \
+                  its process definition (its first entry) when this node holds it",
+        access: Access::Citizen,
+        request: None,
+        status: 200,
+        response: Body::Json("ServedLogKey"),
+    },
+    RouteSpec {
+        method: Method::Get,
         path: "/api/v1/logs/{jurisdiction}/{process}/entries",
         summary: "Entries of a log this node serves (hex of canonical leaf bytes) from \
                   `start`, at most `limit` (cap 1024)",
@@ -131,6 +144,25 @@ const ROUTES: &[RouteSpec] = &[
 ];
 
 const SCHEMAS: &[SchemaSpec] = &[
+    SchemaSpec {
+        name: "ServedLogKey",
+        schema: || {
+            json!({
+                "type": "object",
+                "required": ["vkey", "node_key", "origin", "witnesses"],
+                "properties": {
+                    "vkey": { "type": "string", "description": "signed-note verifier key" },
+                    "node_key": { "type": "string", "pattern": "^[0-9a-f]{64}$" },
+                    "origin": { "type": "string" },
+                    "witnesses": {
+                        "description": "the process definition's witness policy; null while \
+                                        this node holds no entry of the log",
+                        "oneOf": [{ "type": "null" }, { "type": "object" }]
+                    }
+                }
+            })
+        },
+    },
     SchemaSpec {
         name: "Federation",
         schema: || {
@@ -441,6 +473,59 @@ async fn checkpoint(slug: String, process: String, ctx: ApiContext) -> Result<Re
     }
 }
 
+/// The key a receipt's checkpoint is checked with at a replica: the owner's
+/// node key as the region-signed manifest lists it (not this node's word for
+/// a key), under the log's origin name, as `/processes/{p}/log-key` answers
+/// at the owner; plus the witness policy from the replicated first entry,
+/// so a citizen can verify a receipt at any replica without pasting keys.
+async fn log_key(slug: String, process: String, ctx: ApiContext) -> Result<Response, Rejection> {
+    let origin = origin(&slug, &process)?;
+    let body = blocking(&ctx, move |api| {
+        let manifest = api.federation.manifest().value;
+        let owner = manifest
+            .members
+            .iter()
+            .find(|m| m.slug == slug)
+            .ok_or_else(|| {
+                ApiError::not_found(format!("no member {slug} in the federation manifest"))
+            })?;
+        let vkey = VerifierKey::new(&origin, SignatureType::Ed25519, *owner.key.as_dalek())
+            .map_err(ApiError::internal)?;
+        let first = ask(
+            api,
+            SyncRequest::Entries {
+                origin: origin.clone(),
+                start: 0,
+                limit: 1,
+            },
+        )?;
+        let witnesses = match first {
+            SyncResponse::Entries { entries, .. } => match entries.first() {
+                Some(bytes) => match encoding::from_bytes::<LogEntry>(bytes) {
+                    Ok(LogEntry::ProcessDefined(def)) => {
+                        serde_json::to_value(&def.value.witnesses).map_err(ApiError::internal)?
+                    }
+                    _ => {
+                        return Err(ApiError::internal(format!(
+                            "the first entry of {origin} is not a process definition"
+                        )));
+                    }
+                },
+                None => serde_json::Value::Null,
+            },
+            other => return Err(unexpected(other)),
+        };
+        Ok(json!({
+            "vkey": vkey.to_string(),
+            "node_key": hex::encode(owner.key.as_bytes()),
+            "origin": origin,
+            "witnesses": witnesses,
+        }))
+    })
+    .await?;
+    Ok(ok(&body))
+}
+
 async fn entries(
     slug: String,
     process: String,
@@ -585,6 +670,11 @@ fn filter(ctx: &ApiContext) -> BoxedFilter<(Response,)> {
             .and(warp::get())
             .and(with(ctx))
             .and_then(checkpoint)
+            .boxed(),
+        warp::path!("api" / "v1" / "logs" / String / String / "log-key")
+            .and(warp::get())
+            .and(with(ctx))
+            .and_then(log_key)
             .boxed(),
         warp::path!("api" / "v1" / "logs" / String / String / "entries")
             .and(warp::get())

@@ -129,4 +129,35 @@ fn witnesses_cosign_the_owners_checkpoints() {
         .expect("key");
         assert!(cosig.verify(&other, signed.body()).is_err());
     }
+
+    // A replica serves what a receipt is checked with, as the owner does:
+    // the owner's log key (from the manifest) and the witness policy (from
+    // the replicated process definition).
+    let owner_key = town1
+        .client()
+        .get(&format!("/api/v1/processes/{process}/log-key"))
+        .json();
+    let owner_def = town1
+        .client()
+        .get(&format!("/api/v1/processes/{process}"))
+        .json();
+    assert!(owner_def["def"]["witnesses"].is_object(), "{owner_def}");
+    let path = format!("/api/v1/logs/town-1/{process}/log-key");
+    let mut replica_key = serde_json::Value::Null;
+    wait_until("the replica holds the definition", LIMIT, &nodes, || {
+        replica_key = town2.client().get(&path).json();
+        !replica_key["witnesses"].is_null()
+    });
+    for field in ["vkey", "node_key", "origin"] {
+        assert_eq!(
+            replica_key[field], owner_key[field],
+            "{field}: {replica_key}"
+        );
+    }
+    assert_eq!(replica_key["witnesses"], owner_def["def"]["witnesses"]);
+    let unknown = town2
+        .client()
+        .get(&format!("/api/v1/logs/town-9/{process}/log-key"));
+    assert_eq!(unknown.status, 404, "{}", unknown.body);
+    assert!(unknown.json()["error"].is_string(), "{}", unknown.body);
 }
