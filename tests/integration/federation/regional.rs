@@ -3,7 +3,8 @@
 //! aggregates the member logs and publishes; then the real `pbnode verify
 //! aggregate` reproduces it from the region's replicas, and its totals are
 //! checked against what the test itself counts from the ballots it cast.
-//! A town's receipt verifies at the region's replica too. A voter with a
+//! A town's receipt verifies at the region's replica too, by the CLI and in
+//! the browser. A voter with a
 //! counted ballot in both towns makes the region refuse to aggregate.
 
 use pbnode_protocol::objects::ProposalId;
@@ -250,6 +251,23 @@ fn a_regional_process_is_aggregated_and_independently_recounted() {
     let report = String::from_utf8_lossy(&out.stdout);
     assert!(report.contains("opened as cast"), "{report}");
     assert!(report.contains("FETCHED"), "{report}");
+
+    // The same receipt verifies in the browser at the replica, every step,
+    // with the owner's key as the region-signed manifest lists it.
+    let browser = Browser::start();
+    browser.open(&format!("{}/#/receipt", net.region.url()));
+    browser.wait_for_all(&["Check a receipt"]);
+    browser.fill("textarea[name=receipt]", &town1_receipts[0].to_string());
+    browser.click("form button[type=submit]");
+    let text = browser.wait_for_all(&[
+        "Verified in this browser: every check passed",
+        "region-signed federation manifest",
+        "Covered: this node's replica of town-1",
+    ]);
+    assert!(
+        text.contains(vkey),
+        "the owner's key is the one used: {text}"
+    );
 }
 
 #[test]
