@@ -50,9 +50,23 @@ fn bits(x: u128) -> u32 {
     128 - x.leading_zeros()
 }
 
+/// One supporter of a project, packed for the passes of [`Bounds`]: 12
+/// bytes read in order instead of a 32-byte `(group, sat)` pair and a
+/// scattered weight lookup; the passes are bound by memory traffic
+/// (Budapest 2024: most of `mes_add1`'s time).
+#[derive(Debug, Clone, Copy)]
+struct Sup {
+    group: u32,
+    sat: u32,
+    weight: u32,
+}
+
 /// The fixed-point grid of one election.
 #[derive(Debug, Clone)]
 pub(crate) struct Grid {
+    /// Per project `p`, its supporters: `sups[sup_starts[p]..sup_starts[p + 1]]`.
+    sup_starts: Vec<usize>,
+    sups: Vec<Sup>,
     /// Fractional bits below the exact unit `1 / d0` (read by the tests
     /// that turn bounds back into money).
     #[cfg_attr(not(test), allow(dead_code))]
@@ -94,6 +108,10 @@ impl Grid {
         })
     }
 
+    fn sups(&self, p: usize) -> &[Sup] {
+        &self.sups[self.sup_starts[p]..self.sup_starts[p + 1]]
+    }
+
     fn group_projects(&self, g: usize) -> &[u32] {
         &self.projects[self.starts[g]..self.starts[g + 1]]
     }
@@ -126,6 +144,21 @@ impl Grid {
             return None;
         }
         let shift = room;
+        // Satisfactions and weights in 32 bits (always so for approval,
+        // Borda and realistic points; else the exact proofs are used).
+        let mut sup_starts = Vec::with_capacity(prep.supporters.len() + 1);
+        let mut sups = Vec::new();
+        sup_starts.push(0);
+        for list in &prep.supporters {
+            for &(g, s) in list {
+                sups.push(Sup {
+                    group: g,
+                    sat: u32::try_from(s).ok()?,
+                    weight: u32::try_from(prep.weight[g as usize]).ok()?,
+                });
+            }
+            sup_starts.push(sups.len());
+        }
         let mut starts = Vec::with_capacity(prep.group_projects.len() + 1);
         let mut projects = Vec::new();
         starts.push(0);
@@ -138,6 +171,8 @@ impl Grid {
             .map(|&c| c.checked_shl(shift))
             .collect::<Option<Vec<_>>>()?;
         Some(Grid {
+            sup_starts,
+            sups,
             shift,
             cost,
             cost_units,
@@ -251,7 +286,7 @@ impl<'a> Bounds<'a> {
     /// starts over.
     pub(crate) fn price(&mut self, w: usize) -> Option<PriceBounds> {
         let prep = self.prep;
-        let sup = &prep.supporters[w];
+        let sup = self.grid.sups(w);
         let cost = self.grid.cost[w];
         let denom0 = prep.total_sat[w];
         if denom0 == 0 {
@@ -266,13 +301,14 @@ impl<'a> Bounds<'a> {
             near_hi.clear();
             // The grid keeps cost × sat in range.
             let mut thr: (u128, u128, u128) = (0, 0, 0);
-            for (i, &(g, s)) in sup.iter().enumerate() {
+            for (i, sp) in sup.iter().enumerate() {
+                let s = u128::from(sp.sat);
                 if thr.0 != s {
                     let t = (cost * s).div_ceil(denom0);
                     thr = (s, t, t.saturating_add(t.div_ceil(NEAR)));
                 }
-                let [lo, hi] = b[g as usize];
-                let wt = prep.weight[g as usize];
+                let [lo, hi] = b[sp.group as usize];
+                let wt = u128::from(sp.weight);
                 if lo < thr.1 {
                     paid[0] += lo * wt;
                     denom[0] -= wt * s;
@@ -307,7 +343,7 @@ impl<'a> Bounds<'a> {
         mut denom: u128,
     ) -> Option<(u128, u128)> {
         let prep = self.prep;
-        let sup = &prep.supporters[w];
+        let sup = self.grid.sups(w);
         let cost = self.grid.cost[w];
         let denom0 = prep.total_sat[w];
         loop {
@@ -334,13 +370,14 @@ impl<'a> Bounds<'a> {
             let mut thr: (u128, u128) = (0, 0);
             let Bounds { b, near, .. } = self;
             near[side].retain(|&i| {
-                let (g, s) = sup[i as usize];
+                let sp = sup[i as usize];
+                let s = u128::from(sp.sat);
                 if thr.0 != s {
                     thr = (s, (rest * s).div_ceil(denom));
                 }
-                let bg = b[g as usize][side];
+                let bg = b[sp.group as usize][side];
                 if bg < thr.1 {
-                    let wt = prep.weight[g as usize];
+                    let wt = u128::from(sp.weight);
                     newly_paid += bg * wt;
                     newly_units += wt * s;
                     false
@@ -407,8 +444,8 @@ impl<'a> Bounds<'a> {
         let grid = self.grid;
         // (sat, due at the upper price, due at the lower price)
         let mut due: (u128, u128, u128) = (0, 0, 0);
-        for &(g, s) in &prep.supporters[w] {
-            let g = g as usize;
+        for sp in grid.sups(w) {
+            let (g, s) = (sp.group as usize, u128::from(sp.sat));
             if due.0 != s {
                 due = (s, price.hi.checked_mul(s)?, price.lo.checked_mul(s)?);
             }
@@ -422,7 +459,7 @@ impl<'a> Bounds<'a> {
                 self.b[g][1] = 0;
                 // (Unlike budgets, a due times a weight is not bounded by
                 // the grid: checked.)
-                let back = (due_lo - old).checked_mul(prep.weight[g])?;
+                let back = (due_lo - old).checked_mul(u128::from(sp.weight))?;
                 for &q in grid.group_projects(g) {
                     let t = &mut self.tot_hi[q as usize];
                     *t = t.checked_add(back)?;
@@ -458,16 +495,16 @@ impl<'a> Bounds<'a> {
     /// `unit` (from the upper budgets), stopping early once it reaches
     /// `p`'s cost; and the same sum over the lower budgets when asked.
     fn reach(&self, p: usize, unit: u128) -> Option<u128> {
-        let prep = self.prep;
         let cost = self.grid.cost[p];
         let mut sum: u128 = 0;
         let mut due: (u128, u128) = (1, unit);
-        for &(g, s) in &prep.supporters[p] {
+        for sp in self.grid.sups(p) {
+            let s = u128::from(sp.sat);
             if due.0 != s {
                 due = (s, unit.checked_mul(s)?);
             }
-            let b = self.b[g as usize][1];
-            sum += prep.weight[g as usize] * b.min(due.1);
+            let b = self.b[sp.group as usize][1];
+            sum += u128::from(sp.weight) * b.min(due.1);
             if sum >= cost {
                 return None;
             }
@@ -475,27 +512,43 @@ impl<'a> Bounds<'a> {
         Some(sum)
     }
 
-    /// Whether `p` provably cannot beat or tie a winner `w` whose unit
-    /// price is at most `w_hi`, with these budgets.
-    pub(crate) fn cannot_beat(&self, p: usize, w: usize, w_hi: u128) -> bool {
+    /// By how much (grid money) what `p`'s supporters could pay at the
+    /// ratio of a winner `w` whose unit price is at most `w_hi`, with these
+    /// budgets, stays below `p`'s cost: `None` if `p` may beat or tie `w`,
+    /// `u128::MAX` if even everyone paying the full price falls short.
+    fn shortfall(&self, p: usize, w: usize, w_hi: u128) -> Option<u128> {
         let cost = self.grid.cost[p];
         if self.tot_hi[p] < cost {
-            return true;
+            return Some(cost - self.tot_hi[p]);
         }
-        let Some(unit) = self.unit_for(p, w, w_hi) else {
-            return false;
-        };
+        let unit = self.unit_for(p, w, w_hi)?;
         match unit.checked_mul(self.prep.total_sat[p]) {
-            Some(full) if full < cost => return true,
+            Some(full) if full < cost => return Some(u128::MAX),
             _ => {}
         }
-        self.reach(p, unit).is_some()
+        self.reach(p, unit).map(|reach| cost - reach)
     }
+}
 
-    /// Whether the upper budgets of `p`'s supporters fall short of its cost.
-    pub(crate) fn unaffordable(&self, p: usize) -> bool {
-        self.tot_hi[p] < self.grid.cost[p]
-    }
+/// How many more steps of budget growth a shortfall of `p` (grid money)
+/// would likely survive: each step adds one currency unit to every
+/// supporter's budget, and what they can pay grows by at most that much in
+/// the rounds whose state is a shifted copy (more elsewhere, when falling
+/// prices leave supporters more). Only a guess for the next proof's stride:
+/// proofs decide, never this.
+fn steps_within(prep: &Prepared, grid: &Grid, p: usize, shortfall: u128) -> u128 {
+    let per_step = prep.supporter_weight[p].saturating_mul(grid.one).max(1);
+    shortfall / per_step
+}
+
+/// A successful [`certify`]: the per-round upper price bounds at its high
+/// end, and how many steps past it a proof from there will likely reach.
+#[derive(Debug, Clone)]
+pub(crate) struct Certified {
+    /// Per round, the upper bound on the winner's price at the high end.
+    pub(crate) prices: Vec<u128>,
+    /// The smallest [`steps_within`] over every pair the proof checked.
+    pub(crate) headroom: u128,
 }
 
 /// A shortcut for one (round, project) pair, set up at the start `s` of a
@@ -546,14 +599,17 @@ impl Prefix {
         grid: &'a Grid,
         base: &FastBaseline,
         t: u128,
-    ) -> Option<(Bounds<'a>, Vec<u128>)> {
+    ) -> Option<(Bounds<'a>, Vec<u128>, u128)> {
         let raise = grid.start(t)?.checked_sub(self.start)?;
+        let mut headroom = u128::MAX;
         for (round, tot) in self.round_tot.iter().enumerate() {
             for l in base.rounds.get(round)? {
                 let n = prep.supporter_weight[l.project];
-                if tot[l.project] + n * raise >= l.limit {
+                let at_t = tot[l.project] + n * raise;
+                if at_t >= l.limit {
                     return None;
                 }
+                headroom = headroom.min(steps_within(prep, grid, l.project, l.limit - at_t));
             }
         }
         let b = self
@@ -575,7 +631,7 @@ impl Prefix {
             poor: Vec::new(),
             near: [Vec::new(), Vec::new()],
         };
-        Some((bounds, self.prices.clone()))
+        Some((bounds, self.prices.clone(), headroom))
     }
 }
 
@@ -621,12 +677,13 @@ pub(crate) fn baseline(
             let mut reach: u128 = 0;
             let mut tot_lo: u128 = 0;
             let mut due: (u128, u128) = (0, 0);
-            for &(g, s) in &prep.supporters[p] {
+            for sp in grid.sups(p) {
+                let s = u128::from(sp.sat);
                 if due.0 != s {
                     due = (s, unit.checked_mul(s)?);
                 }
-                let wt = prep.weight[g as usize];
-                let [lo, hi] = f.b[g as usize];
+                let wt = u128::from(sp.weight);
+                let [lo, hi] = f.b[sp.group as usize];
                 reach += wt * hi.min(due.1);
                 tot_lo += wt * lo;
             }
@@ -660,8 +717,8 @@ pub(crate) fn baseline(
 /// on the winner's price at `lo` that an earlier successful call returned;
 /// `None` means one step (`hi = lo + 1`), where only run `hi` needs
 /// checking, at its own prices. On success returns the same per-round
-/// bounds at `hi`, for the next interval starting there: one evaluation per
-/// call.
+/// bounds at `hi`, for the next interval starting there, and a guess of how
+/// far a next proof can reach: one evaluation per call.
 pub(crate) fn certify(
     prep: &Prepared,
     grid: &Grid,
@@ -669,17 +726,21 @@ pub(crate) fn certify(
     lo_prices: Option<&[u128]>,
     hi: u128,
     winners: &[usize],
-) -> Option<Vec<u128>> {
+) -> Option<Certified> {
     let mut remaining = remaining_at_start(prep);
     let resumed = base
         .filter(|b| !b.prefix.prices.is_empty())
         .and_then(|b| b.prefix.resume(prep, grid, b, hi));
-    let (mut high, mut prices) = match resumed {
+    let (mut high, mut prices, mut headroom) = match resumed {
         Some(r) => r,
         None => (
             Bounds::at(prep, grid, hi)?,
             Vec::with_capacity(winners.len()),
+            u128::MAX,
         ),
+    };
+    let mut note = |p: usize, shortfall: u128| {
+        headroom = headroom.min(steps_within(prep, grid, p, shortfall));
     };
     for &w in &winners[..prices.len().min(winners.len())] {
         remaining[w] = false;
@@ -696,16 +757,17 @@ pub(crate) fn certify(
         match base.and_then(|b| b.rounds.get(r)) {
             Some(limits) => {
                 for l in limits {
-                    if high.tot_hi[l.project] >= l.limit && !high.cannot_beat(l.project, w, w_hi) {
-                        return None;
+                    let tot = high.tot_hi[l.project];
+                    if tot < l.limit {
+                        note(l.project, l.limit - tot);
+                    } else {
+                        note(l.project, high.shortfall(l.project, w, w_hi)?);
                     }
                 }
             }
             None => {
                 for p in (0..remaining.len()).filter(|&p| remaining[p]) {
-                    if !high.cannot_beat(p, w, w_hi) {
-                        return None;
-                    }
+                    note(p, high.shortfall(p, w, w_hi)?);
                 }
             }
         }
@@ -713,9 +775,11 @@ pub(crate) fn certify(
         high.pay(w, p_hi)?;
     }
     for p in (0..remaining.len()).filter(|&p| remaining[p]) {
-        if !high.unaffordable(p) {
+        let (tot, cost) = (high.tot_hi[p], grid.cost[p]);
+        if tot >= cost {
             return None;
         }
+        note(p, cost - tot);
     }
-    Some(prices)
+    Some(Certified { prices, headroom })
 }
