@@ -271,14 +271,22 @@ impl State<'_> {
         }
         let d = record.then(|| BigInt::from(self.denominator()));
         let mut payments = Vec::new();
+        // One due per distinct satisfaction (approval: one per purchase),
+        // not a fresh product per supporter.
+        let mut due: (u128, BigUint) = (0, BigUint::zero());
         for &(grp, s) in &self.prep.supporters[winner] {
             let b = &mut self.budget[grp as usize];
-            let due = &unit * BigUint::from(s);
-            let paid = if due >= *b {
+            if due.0 != s {
+                due = (s, &unit * BigUint::from(s));
+            }
+            let paid = if due.1 >= *b {
                 std::mem::take(b)
             } else {
-                *b -= &due;
-                due
+                *b -= &due.1;
+                if d.is_none() {
+                    continue;
+                }
+                due.1.clone()
             };
             if let Some(d) = &d {
                 payments.push((
