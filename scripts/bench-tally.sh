@@ -15,7 +15,8 @@
 # rebuild), runs each rule on each
 # file with both, checks the selected sets are identical, and prints wall
 # time and peak memory (max RSS, /usr/bin/time -v) of each side and the
-# ratio. A pabutools run that exceeds the cap is stopped; the cap is printed
+# ratio, and after the outcome the CPU time (user + system) of each side
+# and their ratio, which other load on a shared machine moves less. A pabutools run that exceeds the cap is stopped; the cap is printed
 # as its time ("> cap") and no outcome comparison is possible. A pabutools
 # run that exceeds its memory limit (BENCH_PABU_MEM_MB, default 16384) fails
 # with MemoryError; the time it ran is printed as a lower bound (">").
@@ -93,6 +94,9 @@ run_ours() {
   for x in json time err; do mv "$out.$i.$x" "$out.$x"; done
 }
 wall() { awk -F': ' '/Elapsed \(wall clock\)/{split($2,a,":"); s=0; for(i=1;i<=length(a);i++) s=s*60+a[i]; print s}' "$1"; }
+# cpu TIME_FILE -> user + system seconds: on a shared machine the CPU-time
+# ratio moves less with other load than the wall-time one.
+cpu() { awk -F': ' '/User time|System time/{s+=$2} END {printf "%.2f", s}' "$1"; }
 rss() { awk -F': ' '/Maximum resident set size/{printf "%.0f", $2/1024}' "$1"; }
 # recorded FILE RULE -> pabutools seconds from an earlier run, or nothing
 recorded() { awk -F'\t' -v f="$1" -v r="$2" '$1==f && $2==r {print $3}' "$ROOT/scripts/bench/pabutools_recorded.tsv"; }
@@ -103,6 +107,14 @@ ours=sorted(json.load(open(sys.argv[1]))["selected"])
 e=json.load(open(sys.argv[2]))["files"].get(sys.argv[3],{}).get("rules",{}).get(sys.argv[4],{})
 if e.get("status")!="ok": print("no reference ("+str(e.get("status"))+")")
 else: print("identical (expected.json)" if sorted(map(str,e["selected"]))==ours else "DIFFERENT (expected.json)")' "$1" "$DATA/expected.json" "$2" "$3"
+}
+# cpu_ratio PREFIX [">"] -> "CPU ours X s, pabutools Y s: Zx" (">" when
+# pabutools did not finish: its CPU time is then a lower bound too)
+cpu_ratio() {
+  local oc pc
+  oc=$(cpu "$1.ours.time"); pc=$(cpu "$1.pabu.time")
+  # (below 0.05 s the 10 ms resolution of the CPU times makes a ratio meaningless)
+  python3 -c "print(f'CPU ours $oc s, pabutools $2$pc s' + (f': $2{$pc/$oc:.0f}x' if $oc >= 0.05 else ''))"
 }
 selected() { python3 -c 'import json,sys; print(json.dumps(sorted(json.load(open(sys.argv[1]))["selected"])))' "$1"; }
 
@@ -155,7 +167,7 @@ for f in $FILES; do
       pw=$(wall "$p.pabu.time"); pm=$(rss "$p.pabu.time")
       if [ "$(selected "$p.ours.json")" = "$(selected "$p.pabu.json")" ]; then same=identical; else same=DIFFERENT; fi
       ratio=$(python3 -c "print(f'{max($pw,0.001)/max($ow,0.001):.0f}x')")
-      printf '%-40s %-9s %10.2f %8s %10.2f %8s %9s %s\n' "${f:0:40}" "$r" "$ow" "$om" "$pw" "$pm" "$ratio" "$same"
+      printf '%-40s %-9s %10.2f %8s %10.2f %8s %9s %s\n' "${f:0:40}" "$r" "$ow" "$om" "$pw" "$pm" "$ratio" "$same; $(cpu_ratio "$p" "")"
     else
       rc=$?
       # pabutools did not finish: the time it ran is a lower bound on its
@@ -169,7 +181,7 @@ for f in $FILES; do
         why="pabutools failed (exit $rc): $(tail -1 "$p.pabu.err")"
       fi
       ratio=$(python3 -c "print(f'>{max($pw,0.001)/max($ow,0.001):.0f}x')")
-      printf '%-40s %-9s %10.2f %8s %10s %8s %9s %s\n' "${f:0:40}" "$r" "$ow" "$om" ">$pw" "${pm:--}" "$ratio" "$why"
+      printf '%-40s %-9s %10.2f %8s %10s %8s %9s %s\n' "${f:0:40}" "$r" "$ow" "$om" ">$pw" "${pm:--}" "$ratio" "$why; $(cpu_ratio "$p" ">")"
       estimate "$p" "$f" "$r" "$ow"
     fi
   done
