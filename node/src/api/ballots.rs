@@ -1,31 +1,33 @@
 //! Ballots: cast through the group-commit writer, answered with the voter's
 //! receipt once durable; receipts looked up later by commitment id.
 
+use super::cast_body;
 use super::routes::{Access, Body, Method, RouteSpec, SchemaSpec};
 use super::support::{any_of, created, ok, parse_id, resolve, with};
 use super::{ApiContext, ApiError, Resource};
 use crate::service::BallotSubmission;
-use pbnode_protocol::ballot::{BallotCommitment, BallotOpening};
-use pbnode_protocol::crypto::Signed;
+use pbnode_protocol::ballot::BallotCommitment;
 use pbnode_protocol::objects::ProcessId;
-use serde::Deserialize;
 use serde_json::json;
 use warp::filters::BoxedFilter;
 use warp::reply::Response;
 use warp::{Filter, Rejection};
 
+/// Casting a ballot: the hot route, also served by [`super::hot`].
+pub(crate) const CAST_ROUTE: RouteSpec = RouteSpec {
+    method: Method::Post,
+    path: "/api/v1/processes/{process}/ballots",
+    summary: "Cast a ballot (voting phase): the voter-signed commitment and its opening. \
+              Answered once the commitment is durable in the log, with the receipt to keep; \
+              a later ballot of the same key replaces it, a replay is 409 duplicate_ballot",
+    access: Access::Citizen,
+    request: Some("BallotCast"),
+    status: 201,
+    response: Body::Json("Receipt"),
+};
+
 const ROUTES: &[RouteSpec] = &[
-    RouteSpec {
-        method: Method::Post,
-        path: "/api/v1/processes/{process}/ballots",
-        summary: "Cast a ballot (voting phase): the voter-signed commitment and its opening. \
-                  Answered once the commitment is durable in the log, with the receipt to keep; \
-                  a later ballot of the same key replaces it, a replay is 409 duplicate_ballot",
-        access: Access::Citizen,
-        request: Some("BallotCast"),
-        status: 201,
-        response: Body::Json("Receipt"),
-    },
+    CAST_ROUTE,
     RouteSpec {
         method: Method::Get,
         path: "/api/v1/processes/{process}/receipts/{commitment}",
@@ -83,14 +85,14 @@ const SCHEMAS: &[SchemaSpec] = &[
     },
 ];
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CastBody {
-    commitment: Signed<BallotCommitment>,
-    opening: BallotOpening,
-}
-
-async fn cast(process: String, ctx: ApiContext, body: CastBody) -> Result<Response, Rejection> {
+/// Casts the ballot of a request body (`body`, unparsed) in `process` (an
+/// id or a slug), answering once it is durable.
+pub(crate) async fn cast(
+    process: String,
+    ctx: ApiContext,
+    body: Vec<u8>,
+) -> Result<Response, Rejection> {
+    let body = cast_body::parse(&body)?;
     // An id goes straight to the writer, which refuses an unknown process
     // once per batch; only a slug needs a lookup (a blocking store read).
     let id = match process.parse::<ProcessId>() {
@@ -131,7 +133,7 @@ fn filter(ctx: &ApiContext) -> BoxedFilter<(Response,)> {
         warp::path!("api" / "v1" / "processes" / String / "ballots")
             .and(warp::post())
             .and(with(ctx))
-            .and(ctx.json::<CastBody>(Access::Citizen))
+            .and(ctx.body(Access::Citizen))
             .and_then(cast)
             .boxed(),
         warp::path!("api" / "v1" / "processes" / String / "receipts" / String)

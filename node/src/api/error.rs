@@ -177,7 +177,12 @@ impl From<ServiceError> for ApiError {
 /// over "not found": warp tries every route, so a rejection usually
 /// combines one route's real error with the others' "not this path".
 pub async fn recover(rejection: Rejection) -> Result<Response, Infallible> {
-    Ok(to_api_error(&rejection).into_response())
+    Ok(answer(&rejection))
+}
+
+/// The response [`recover`] gives for `rejection`.
+pub(crate) fn answer(rejection: &Rejection) -> Response {
+    to_api_error(rejection).into_response()
 }
 
 fn to_api_error(rejection: &Rejection) -> ApiError {

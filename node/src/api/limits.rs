@@ -24,7 +24,7 @@ pub fn body(limit: u64) -> impl Filter<Extract = (Vec<u8>,), Error = Rejection> 
 }
 
 /// Collects `stream`, failing with 413 as soon as it passes `limit` bytes.
-async fn read_capped<S, B>(stream: S, limit: u64) -> Result<Vec<u8>, Rejection>
+pub(crate) async fn read_capped<S, B>(stream: S, limit: u64) -> Result<Vec<u8>, Rejection>
 where
     S: futures_util::Stream<Item = Result<B, warp::Error>>,
     B: Buf,

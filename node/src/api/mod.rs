@@ -12,10 +12,12 @@
 //! service layer's writer task.
 
 pub mod ballots;
+pub mod cast_body;
 pub mod census;
 pub mod error;
 pub mod federation;
 pub mod health;
+pub mod hot;
 pub mod implementation;
 pub mod limits;
 pub mod log;
@@ -181,12 +183,18 @@ impl ApiContext {
     }
 }
 
-/// The whole HTTP service: the browser UI's static files (`/`, `/ui/...`:
-/// not API routes, so in front of the guard and outside the route table),
-/// then guard, resources, error recovery, per-request tracing span and
+/// The whole HTTP service: the hot ballot route ([`hot`], the same route
+/// as the table's, served without the generic chain's cost), the browser
+/// UI's static files (`/`, `/ui/...`: not API routes, so in front of the
+/// guard and outside the route table), then guard, resources, error recovery, per-request tracing span and
 /// metrics.
 pub fn routes(ctx: &ApiContext) -> BoxedFilter<(Response,)> {
-    ui::filter().or(assemble(ctx, RESOURCES)).unify().boxed()
+    hot::filter(ctx)
+        .or(ui::filter())
+        .unify()
+        .or(assemble(ctx, RESOURCES))
+        .unify()
+        .boxed()
 }
 
 /// [`routes()`] over any list of resources; `ctx.table` must be

@@ -216,6 +216,18 @@ fn admit(
         Lookup::WrongMethod => return Err(ApiError::method_not_allowed().into()),
         Lookup::NoRoute => return Err(warp::reject::not_found()),
     };
+    admit_to(ctx, &spec, remote, headers)
+}
+
+/// The access rule and declared body size of `spec` (the route a request
+/// was found to match), as [`guard`] applies them: the hot ballot route
+/// ([`super::hot`]), which skips the table scan, applies them the same way.
+pub(crate) fn admit_to(
+    ctx: &ApiContext,
+    spec: &RouteSpec,
+    remote: Option<SocketAddr>,
+    headers: &HeaderMap,
+) -> Result<(), warp::Rejection> {
     match spec.access {
         Access::Public => {}
         Access::Admin => check_admin(ctx, header(headers, "authorization"))?,

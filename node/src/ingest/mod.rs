@@ -13,7 +13,7 @@
 //! disk, and ballots of one credential are serialised by the single writer.
 
 use crate::api::Metrics;
-use crate::service::{BallotSubmission, CastReceipt, Node, ServiceError};
+use crate::service::{BallotSubmission, CastReceipt, Node, ServiceError, Verdict};
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
@@ -201,9 +201,52 @@ impl Ingest {
     }
 }
 
+/// Ballots checked before the writer, in channel order, with where to send
+/// each answer.
+#[derive(Default)]
+struct Ready {
+    submissions: Vec<BallotSubmission>,
+    verdicts: Vec<Verdict>,
+    replies: Vec<oneshot::Sender<Result<CastReceipt, ServiceError>>>,
+}
+
+/// Prechecks `requests` on a blocking thread (signatures on every core,
+/// credentials, openings, rules) and adds them to `ready`. A panicked check
+/// answers nothing: dropping the replies tells each caller the writer
+/// failed; nothing of these ballots is written.
+async fn precheck(
+    node: &Arc<Node>,
+    stats: &Arc<IngestStats>,
+    requests: Vec<Request>,
+    ready: &mut Ready,
+) {
+    let (submissions, replies): (Vec<_>, Vec<_>) = requests
+        .into_iter()
+        .map(|r| (r.submission, r.reply))
+        .unzip();
+    let (checker, verify_stats) = (node.clone(), stats.clone());
+    let checked = tokio::task::spawn_blocking(move || {
+        let started = Instant::now();
+        let verdicts = checker.precheck(&submissions);
+        verify_stats
+            .verify_seconds
+            .observe(started.elapsed().as_secs_f64());
+        (submissions, verdicts)
+    })
+    .await;
+    if let Ok((submissions, verdicts)) = checked {
+        ready.submissions.extend(submissions);
+        ready.verdicts.extend(verdicts);
+        ready.replies.extend(replies);
+    }
+}
+
 /// The writer loop, pipelined in two stages: while batch N is written
-/// (store apply and flush, mostly waiting on the disk), batch N+1 is
-/// prechecked (signatures on every core, credentials, openings, rules). Writes stay strictly in channel
+/// (store apply and flush, mostly waiting on the disk), the ballots that
+/// arrive are prechecked (signatures on every core, credentials, openings,
+/// rules) and gathered into batch N+1, as many as come until the write
+/// ends (up to `max_batch`): the flush is the fixed cost of a batch, so
+/// every ballot that can share it does. Writes stay strictly in channel
 /// order: batch N+1 is written only after batch N is answered.
 async fn run(
     node: Arc<Node>,
@@ -214,29 +257,43 @@ async fn run(
     let mut pending = Vec::with_capacity(max_batch);
     let mut writing: Option<JoinHandle<()>> = None;
     while receiver.recv_many(&mut pending, max_batch).await > 0 {
-        let (submissions, replies): (Vec<_>, Vec<_>) =
-            pending.drain(..).map(|r| (r.submission, r.reply)).unzip();
-        let (checker, verify_stats) = (node.clone(), stats.clone());
-        let checked = tokio::task::spawn_blocking(move || {
-            let started = Instant::now();
-            let verdicts = checker.precheck(&submissions);
-            verify_stats
-                .verify_seconds
-                .observe(started.elapsed().as_secs_f64());
-            (submissions, verdicts)
-        })
-        .await;
-        // A panicked check answers nothing: dropping the replies tells each
-        // caller the writer failed; nothing of this batch was written.
-        let Ok((submissions, verdicts)) = checked else {
-            continue;
-        };
+        let mut ready = Ready::default();
+        precheck(&node, &stats, std::mem::take(&mut pending), &mut ready).await;
+        // Gather more while the previous batch is still being written.
+        while ready.submissions.len() < max_batch {
+            let Some(previous) = writing.as_mut() else {
+                break;
+            };
+            let room = max_batch - ready.submissions.len();
+            // `None`: the write ended (a panicked write dropped its replies,
+            // which tells each caller the writer failed). `recv_many` is
+            // cancel-safe: nothing is taken unless its branch wins.
+            let arrived = tokio::select! {
+                _ = previous => None,
+                n = receiver.recv_many(&mut pending, room) => Some(n),
+            };
+            match arrived {
+                None => {
+                    writing = None;
+                    break;
+                }
+                Some(0) => break,
+                Some(_) => precheck(&node, &stats, std::mem::take(&mut pending), &mut ready).await,
+            }
+        }
         if let Some(previous) = writing.take() {
-            // A panicked write dropped its replies the same way.
             let _ = previous.await;
+        }
+        if ready.submissions.is_empty() {
+            continue;
         }
         let (writer, stats) = (node.clone(), stats.clone());
         writing = Some(tokio::task::spawn_blocking(move || {
+            let Ready {
+                submissions,
+                verdicts,
+                replies,
+            } = ready;
             let started = Instant::now();
             let size = submissions.len();
             let written = writer.cast_prechecked(submissions, verdicts, true);

@@ -9,7 +9,7 @@ use crate::store::{Keyspace, StoreError, WriteBatch};
 use pbnode_protocol::ballot::{
     BallotCommitment, BallotContext, BallotError, BallotOpening, ProjectInfo,
 };
-use pbnode_protocol::crypto::{BatchItem, Signed, verify_batch_cofactored};
+use pbnode_protocol::crypto::{BatchItem, PublicKey, Signed, verify_batch_cofactored};
 use pbnode_protocol::encoding;
 use pbnode_protocol::ids::Digest;
 use pbnode_protocol::ids::Id;
@@ -385,12 +385,19 @@ impl Node {
             let voter = *voter_key.as_bytes();
             let supersedes = match latest_in_batch.get(&voter) {
                 Some(previous) => Some(*previous),
-                None => records::get::<LatestBallot>(
-                    &*self.store,
-                    Keyspace::Openings,
-                    &credential_key(process, voter_key),
-                )?
-                .map(|l| l.commitment),
+                None => match pl.latest.get(&voter) {
+                    Some(cached) => cached,
+                    None => {
+                        let stored = records::get::<LatestBallot>(
+                            &*self.store,
+                            Keyspace::Openings,
+                            &credential_key(process, voter_key),
+                        )?
+                        .map(|l| l.commitment);
+                        pl.latest.insert(voter, stored);
+                        stored
+                    }
+                },
             };
             // A commitment names its voter, and every accepted ballot is the
             // latest of its voter when written: a voter with no latest ballot
@@ -440,6 +447,10 @@ impl Node {
             let started = Instant::now();
             self.append(&mut pl, &entries, batch)?;
             *commit_time += started.elapsed();
+            // Durable now: the cache may say so.
+            for (voter, commitment) in latest_in_batch {
+                pl.latest.insert(voter, Some(commitment));
+            }
         }
         // One checkpoint for the whole batch, signed now that its leaves are
         // durable; its record is made durable by the next flush (a lost one
@@ -501,12 +512,7 @@ impl Node {
                 "the commitment names another process".into(),
             ));
         }
-        let credential: CredentialDistrict = records::get(
-            &*self.store,
-            Keyspace::Credentials,
-            &credential_key(process, &s.signed.value.voter),
-        )?
-        .ok_or(ServiceError::NotRegistered)?;
+        let district = self.credential_district(process, &s.signed.value.voter)?;
         s.opening.opens(&s.signed.value)?;
         let ballot_context = BallotContext {
             process_id: *process,
@@ -514,14 +520,34 @@ impl Node {
             projects: &context.projects,
         };
         ballot_context.validate(&s.opening.ballot)?;
-        if s.opening.ballot.district != credential.district {
+        if *s.opening.ballot.district != *district {
             return Err(BallotError::WrongDistrict {
                 ballot: s.opening.ballot.district.clone(),
-                credential: credential.district,
+                credential: district.to_string(),
             }
             .into());
         }
         Ok(s.signed.id()?)
+    }
+
+    /// The district of a registered voter key (`not_registered` if none):
+    /// from memory once read (see `super::ballot_caches`).
+    fn credential_district(
+        &self,
+        process: &ProcessId,
+        voter: &PublicKey,
+    ) -> Result<Arc<str>, ServiceError> {
+        if let Some(district) = lock(&self.districts).get(process, voter.as_bytes()) {
+            return Ok(district);
+        }
+        let credential: CredentialDistrict = records::get(
+            &*self.store,
+            Keyspace::Credentials,
+            &credential_key(process, voter),
+        )?
+        .ok_or(ServiceError::NotRegistered)?;
+        lock(&self.districts).insert(process, voter.as_bytes(), &credential.district);
+        Ok(credential.district.into())
     }
 
     /// The log of a process that exists: an id nobody created is refused

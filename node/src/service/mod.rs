@@ -15,6 +15,7 @@
 //! is still changing), so drafts are addressed by slug. Opening a process
 //! fixes its id; from then on it is addressed by id, and by slug for reading.
 
+mod ballot_caches;
 mod ballots;
 mod census;
 mod checkpoints;
@@ -33,6 +34,7 @@ mod regional;
 #[cfg(test)]
 mod tests;
 
+pub(crate) use ballots::Verdict;
 pub use ballots::{BallotSubmission, CastReceipt, ReceiptView, voter_signatures};
 pub use census::{CensusImport, CensusRowError, CensusRowProblem};
 pub use checkpoints::CheckpointPolicy;
@@ -76,6 +78,8 @@ pub(crate) struct ProcessLog {
     /// [`Node::forget_voting`]), so the writer takes its presence as proof
     /// of the phase without re-reading the process record per batch.
     pub(crate) voting: Option<Arc<VotingContext>>,
+    /// Each voter's latest ballot, as the ballot writer last read or wrote it.
+    pub(crate) latest: ballot_caches::LatestBallots,
 }
 
 /// The node's domain service.
@@ -93,6 +97,8 @@ pub struct Node {
     /// writer holds it through a flush). Set and cleared together with the
     /// original, under the log's lock.
     voting: Mutex<HashMap<ProcessId, Arc<VotingContext>>>,
+    /// Registered keys' districts, for the checks before the writer.
+    districts: Mutex<ballot_caches::Districts>,
 }
 
 impl std::fmt::Debug for Node {
@@ -142,6 +148,7 @@ impl Node {
             checkpoint_policy,
             logs: Mutex::new(HashMap::new()),
             voting: Mutex::new(HashMap::new()),
+            districts: Mutex::default(),
         };
         node.resume_interrupted_closes()?;
         Ok(node)
@@ -194,6 +201,7 @@ impl Node {
             log,
             last_checkpoint,
             voting: None,
+            latest: Default::default(),
         }));
         logs.insert(*id, entry.clone());
         Ok(entry)

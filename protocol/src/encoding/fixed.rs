@@ -12,7 +12,17 @@ pub fn serialize<S: Serializer, const N: usize>(
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
     if serializer.is_human_readable() {
-        serializer.serialize_str(&hex::encode(bytes))
+        // On the stack: this runs for every hash, key and signature of
+        // every JSON answer (a receipt holds about thirty).
+        let mut text = [0u8; 128];
+        match text.get_mut(..2 * N) {
+            Some(text) => {
+                hex::encode_to_slice(bytes, text).map_err(serde::ser::Error::custom)?;
+                let text = std::str::from_utf8(text).map_err(serde::ser::Error::custom)?;
+                serializer.serialize_str(text)
+            }
+            None => serializer.serialize_str(&hex::encode(bytes)),
+        }
     } else {
         let mut tuple = serializer.serialize_tuple(N)?;
         for byte in bytes {
