@@ -162,7 +162,7 @@ pub fn election_for(
     proposals: &[BallotProject],
     ballots: &[Ballot],
 ) -> Result<Vec<DistrictElection>, RecountError> {
-    elections(process, proposals, ballots, Names::Hex)
+    elections(process, proposals, ballots.iter(), Names::Hex)
 }
 
 /// How the voters of a built election are named.
@@ -176,11 +176,12 @@ enum Names {
     Anonymous,
 }
 
-/// [`election_for`], with the voters named as `names` says.
-fn elections(
+/// [`election_for`] over the ballots `ballots` yields (it is walked more
+/// than once), with the voters named as `names` says.
+fn elections<'a>(
     process: &ProcessDef,
     proposals: &[BallotProject],
-    ballots: &[Ballot],
+    ballots: impl Iterator<Item = &'a Ballot> + Clone,
     names: Names,
 ) -> Result<Vec<DistrictElection>, RecountError> {
     let mut sorted: Vec<&BallotProject> = proposals.iter().collect();
@@ -198,7 +199,7 @@ fn elections(
         });
     }
     if let Some(b) = ballots
-        .iter()
+        .clone()
         .find(|b| process.district(&b.district).is_none())
     {
         return Err(RecountError::BallotDistrictUnknown {
@@ -212,7 +213,7 @@ fn elections(
             vote_type,
             process.budget.minor_units,
             &sorted,
-            ballots.iter(),
+            ballots,
             names,
         )?;
         return Ok(vec![DistrictElection {
@@ -231,7 +232,7 @@ fn elections(
         if projects.is_empty() {
             continue;
         }
-        let in_district = ballots.iter().filter(|b| b.district == district.id);
+        let in_district = ballots.clone().filter(|b| b.district == district.id);
         let election = build(
             vote_type,
             process.budget_for(&district.id),
@@ -343,7 +344,19 @@ pub fn tally_process(
     proposals: &[BallotProject],
     ballots: &[Ballot],
 ) -> Result<TallyContent, RecountError> {
+    tally_ballots(process, proposals, ballots.iter())
+}
+
+/// [`tally_process`] over the ballots `ballots` yields, in that order: a
+/// regional count goes over its members' ballots where they are, without
+/// moving a million of them into one list.
+pub(crate) fn tally_ballots<'a>(
+    process: &ProcessDef,
+    proposals: &[BallotProject],
+    ballots: impl Iterator<Item = &'a Ballot> + Clone,
+) -> Result<TallyContent, RecountError> {
     let rule = rule_of(process)?;
+    let counted = ballots.clone().count();
     let elections = elections(process, proposals, ballots, Names::Anonymous)?;
     let mut totals = Vec::new();
     let mut selected = Vec::new();
@@ -363,7 +376,7 @@ pub fn tally_process(
     }
     totals.sort_by_key(|t| t.project);
     Ok(TallyContent {
-        ballots_counted: u64::try_from(ballots.len()).unwrap_or(u64::MAX),
+        ballots_counted: u64::try_from(counted).unwrap_or(u64::MAX),
         totals,
         selected,
     })

@@ -155,9 +155,12 @@ struct Walk<'a> {
     close: Option<u64>,
     tally: Option<(u64, Signed<Tally>)>,
     openings: u64,
-    /// Voter signatures not yet checked, with their entry index: they are
-    /// checked in batches (see [`Walk::check_signatures`]).
-    pending_signatures: Vec<(u64, BatchItem)>,
+    /// Voter signatures not yet checked: they are checked in batches (see
+    /// [`Walk::check_signatures`]). Kept as the batch itself, with the
+    /// entry indices beside it, so no batch is copied to be checked.
+    pending_signatures: Vec<BatchItem>,
+    /// The entry index of each of `pending_signatures`.
+    pending_indices: Vec<u64>,
     /// Node signatures on credentials whose last step is still to do, with
     /// their entry index (see [`Walk::check_signatures`]).
     pending_credentials: Vec<(u64, PendingSignature)>,
@@ -186,17 +189,21 @@ impl Walk<'_> {
     }
 
     fn first_invalid_voter_signature(&mut self) -> Option<(u64, VerifyError)> {
-        let pending = std::mem::take(&mut self.pending_signatures);
-        if pending.is_empty() {
+        if self.pending_signatures.is_empty() {
             return None;
         }
-        let (indices, items): (Vec<u64>, Vec<BatchItem>) = pending.into_iter().unzip();
-        let failed = verify_batch_cofactored(&items).err()?;
-        let index = failed
-            .first()
-            .and_then(|&i| indices.get(i))
-            .copied()
-            .unwrap_or(0);
+        let failed = verify_batch_cofactored(&self.pending_signatures).err();
+        let first = failed.map(|failed| {
+            failed
+                .first()
+                .and_then(|&i| self.pending_indices.get(i))
+                .copied()
+                .unwrap_or(0)
+        });
+        // Cleared, not replaced: the next batch reuses the room.
+        self.pending_signatures.clear();
+        self.pending_indices.clear();
+        let index = first?;
         let error = VerifyError::VoterSignature {
             index,
             error: SignatureError::Invalid,
@@ -434,7 +441,8 @@ impl Walk<'_> {
             signer: signed.signer,
             signature: signed.signature,
         };
-        self.pending_signatures.push((index, item));
+        self.pending_signatures.push(item);
+        self.pending_indices.push(index);
         if self.pending_signatures.len() >= SIGNATURE_BATCH {
             self.check_signatures()?;
         }
@@ -622,6 +630,7 @@ pub fn verify_log_counted(
         tally: None,
         openings: 0,
         pending_signatures: Vec::with_capacity(SIGNATURE_BATCH),
+        pending_indices: Vec::with_capacity(SIGNATURE_BATCH),
         pending_credentials: Vec::new(),
     };
     for (data, index) in entries.iter().zip(0u64..).skip(1) {
