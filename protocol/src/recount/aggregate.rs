@@ -39,13 +39,13 @@ pub use dataset::{
 };
 pub use error::AggregateError;
 
-use super::election::{BallotProject, tally_process};
+use super::election::{BallotProject, tally_ballots};
 use super::verify::{LogKeys, VerifiedLog, verify_log_counted};
 use crate::crypto::{PublicKey, Signable, Signed};
 use crate::note::{SignatureType, SignedCheckpoint};
 use crate::objects::{
-    Aggregate, Ballot, Jurisdiction, JurisdictionId, MemberTally, ProcessDef, ProcessId,
-    ProjectTotal, ProposalId,
+    Aggregate, Jurisdiction, JurisdictionId, MemberTally, ProcessDef, ProcessId, ProjectTotal,
+    ProposalId,
 };
 use crate::receipt::note_witness_policy;
 use serde::Serialize;
@@ -230,8 +230,7 @@ fn combine(
     let total: usize = checked.iter().map(|m| m.verified.ballots.len()).sum();
     // By key bytes (see `Walk::credentials`).
     let mut voters: HashMap<[u8; 32], JurisdictionId> = HashMap::with_capacity(total);
-    let mut ballots: Vec<Ballot> = Vec::with_capacity(total);
-    for member in &mut checked {
+    for member in &checked {
         if let Some((first_id, first_ballot)) = &first
             && member.verified.on_ballot != *first_ballot
         {
@@ -240,8 +239,7 @@ fn combine(
                 first: *first_id,
             });
         }
-        // The ballots move: the member's list is not needed after this.
-        for ballot in std::mem::take(&mut member.verified.ballots) {
+        for ballot in &member.verified.ballots {
             if let Some(other) = voters.insert(*ballot.voter.as_bytes(), member.id) {
                 return Err(AggregateError::VoterInTwoMembers {
                     voter: ballot.voter.to_string(),
@@ -249,11 +247,11 @@ fn combine(
                     second: member.id,
                 });
             }
-            ballots.push(ballot);
         }
     }
-    // Step 5.
-    let content = tally_process(&process.value, &on_ballot, &ballots)?;
+    // Step 5, over the ballots where they are (members in order).
+    let ballots = checked.iter().flat_map(|m| m.verified.ballots.iter());
+    let content = tally_ballots(&process.value, &on_ballot, ballots)?;
     let aggregate = Aggregate {
         process: process_id,
         members: checked

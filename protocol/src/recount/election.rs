@@ -15,7 +15,9 @@
 //! - **Vote type**: approval → `approval`, cumulative → `cumulative`,
 //!   scoring → `scoring`, ranking → `ordinal` (choices ordered by rank, 1
 //!   first; the ranks themselves are not passed on).
-//! - **Voters** are named by their credential key in hex, in the order given.
+//! - **Voters** are named by their credential key in hex, in the order given
+//!   ([`election_for`]; no rule reads the names, so [`tally_process`]
+//!   counts the same voters unnamed).
 //! - **Districts**: when no district has a budget of its own, the process is
 //!   one election with the whole budget over every project and ballot.
 //!   When at least one district has its own budget, each district is a
@@ -32,7 +34,7 @@
 //!   district after district.
 
 use crate::election::{Election, Money as Amount, Project, VoteType, Voter};
-use crate::objects::{Ballot, BallotFormat, ProcessDef, ProjectTotal, ProposalId};
+use crate::objects::{Ballot, BallotFormat, Choice, ProcessDef, ProjectTotal, ProposalId};
 use crate::tally::{self, Rule, TallyError, TieBreak};
 use num_bigint::BigInt;
 use std::collections::BTreeMap;
@@ -160,6 +162,28 @@ pub fn election_for(
     proposals: &[BallotProject],
     ballots: &[Ballot],
 ) -> Result<Vec<DistrictElection>, RecountError> {
+    elections(process, proposals, ballots.iter(), Names::Hex)
+}
+
+/// How the voters of a built election are named.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Names {
+    /// By their key in hex (the Pabulib export shows them).
+    Hex,
+    /// Not at all (empty ids): for the count alone, as no rule reads a
+    /// voter's name, and a recount of a million ballots would otherwise
+    /// format a million keys (twice, in a regional recount).
+    Anonymous,
+}
+
+/// [`election_for`] over the ballots `ballots` yields (it is walked more
+/// than once), with the voters named as `names` says.
+fn elections<'a>(
+    process: &ProcessDef,
+    proposals: &[BallotProject],
+    ballots: impl Iterator<Item = &'a Ballot> + Clone,
+    names: Names,
+) -> Result<Vec<DistrictElection>, RecountError> {
     let mut sorted: Vec<&BallotProject> = proposals.iter().collect();
     sorted.sort_by_key(|p| p.id);
     if let Some(pair) = sorted.windows(2).find(|w| w[0].id == w[1].id) {
@@ -175,7 +199,7 @@ pub fn election_for(
         });
     }
     if let Some(b) = ballots
-        .iter()
+        .clone()
         .find(|b| process.district(&b.district).is_none())
     {
         return Err(RecountError::BallotDistrictUnknown {
@@ -189,7 +213,8 @@ pub fn election_for(
             vote_type,
             process.budget.minor_units,
             &sorted,
-            ballots.iter(),
+            ballots,
+            names,
         )?;
         return Ok(vec![DistrictElection {
             district: None,
@@ -207,12 +232,13 @@ pub fn election_for(
         if projects.is_empty() {
             continue;
         }
-        let in_district = ballots.iter().filter(|b| b.district == district.id);
+        let in_district = ballots.clone().filter(|b| b.district == district.id);
         let election = build(
             vote_type,
             process.budget_for(&district.id),
             &projects,
             in_district,
+            names,
         )?;
         elections.push(DistrictElection {
             district: Some(district.id.clone()),
@@ -233,15 +259,16 @@ fn build<'a>(
     budget: u64,
     projects: &[&BallotProject],
     ballots: impl Iterator<Item = &'a Ballot>,
+    names: Names,
 ) -> Result<Election, RecountError> {
     let index: BTreeMap<ProposalId, u32> = projects
         .iter()
         .zip(0u32..)
         .map(|(p, i)| (p.id, i))
         .collect();
-    let mut voters = Vec::new();
+    let mut voters = Vec::with_capacity(ballots.size_hint().0);
     for ballot in ballots {
-        voters.push(voter_of(vote_type, ballot, &index)?);
+        voters.push(voter_of(vote_type, ballot, &index, names)?);
     }
     Ok(Election {
         meta: vec![
@@ -268,8 +295,9 @@ fn voter_of(
     vote_type: VoteType,
     ballot: &Ballot,
     index: &BTreeMap<ProposalId, u32>,
+    names: Names,
 ) -> Result<Voter, RecountError> {
-    let mut choices = ballot.choices.clone();
+    let mut choices: Vec<&Choice> = ballot.choices.iter().collect();
     if vote_type == VoteType::Ordinal {
         // Ballot order for an ordinal ballot is rank order (1 = most preferred).
         choices.sort_by_key(|c| c.points);
@@ -289,8 +317,12 @@ fn voter_of(
     } else {
         Vec::new()
     };
+    let id = match names {
+        Names::Hex => ballot.voter.to_string(),
+        Names::Anonymous => String::new(),
+    };
     Ok(Voter {
-        id: ballot.voter.to_string(),
+        id,
         choices: indices,
         points,
         extra: Vec::new(),
@@ -312,8 +344,20 @@ pub fn tally_process(
     proposals: &[BallotProject],
     ballots: &[Ballot],
 ) -> Result<TallyContent, RecountError> {
+    tally_ballots(process, proposals, ballots.iter())
+}
+
+/// [`tally_process`] over the ballots `ballots` yields, in that order: a
+/// regional count goes over its members' ballots where they are, without
+/// moving a million of them into one list.
+pub(crate) fn tally_ballots<'a>(
+    process: &ProcessDef,
+    proposals: &[BallotProject],
+    ballots: impl Iterator<Item = &'a Ballot> + Clone,
+) -> Result<TallyContent, RecountError> {
     let rule = rule_of(process)?;
-    let elections = election_for(process, proposals, ballots)?;
+    let counted = ballots.clone().count();
+    let elections = elections(process, proposals, ballots, Names::Anonymous)?;
     let mut totals = Vec::new();
     let mut selected = Vec::new();
     for district in &elections {
@@ -332,7 +376,7 @@ pub fn tally_process(
     }
     totals.sort_by_key(|t| t.project);
     Ok(TallyContent {
-        ballots_counted: u64::try_from(ballots.len()).unwrap_or(u64::MAX),
+        ballots_counted: u64::try_from(counted).unwrap_or(u64::MAX),
         totals,
         selected,
     })

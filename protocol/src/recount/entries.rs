@@ -83,6 +83,32 @@ struct RawOpened {
     nonce: Nonce,
 }
 
+/// How many entries of the per-voter kinds a log holds, by their variant
+/// index alone (nothing decoded): to size the walk's tables once.
+pub(crate) struct KindCounts {
+    /// Credentials of either kind.
+    pub(crate) credentials: usize,
+    /// Commitments.
+    pub(crate) commitments: usize,
+}
+
+/// Counts the per-voter kinds in `entries` (see [`KindCounts`]); entries
+/// too short for a variant index count as neither.
+pub(crate) fn count_kinds(entries: &[Vec<u8>]) -> KindCounts {
+    let mut counts = KindCounts {
+        credentials: 0,
+        commitments: 0,
+    };
+    for data in entries {
+        match data.first_chunk::<4>().map(|tag| u32::from_be_bytes(*tag)) {
+            Some(CREDENTIAL_ISSUED | VOTER_REGISTERED) => counts.credentials += 1,
+            Some(BALLOT_COMMITTED) => counts.commitments += 1,
+            _ => {}
+        }
+    }
+    counts
+}
+
 /// Decodes log entries, remembering every key it has checked.
 #[derive(Default)]
 pub(crate) struct EntryDecoder {
@@ -90,6 +116,11 @@ pub(crate) struct EntryDecoder {
 }
 
 impl EntryDecoder {
+    /// Room for `additional` more keys without growing the memory.
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        self.keys.reserve(additional);
+    }
+
     /// The entry `data` encodes: the same value, or the same error, as
     /// `encoding::from_bytes::<LogEntry>(data)`.
     pub(crate) fn decode(&mut self, data: &[u8]) -> Result<LogEntry, DecodeError> {
@@ -119,16 +150,24 @@ impl EntryDecoder {
             }
             BALLOT_COMMITTED => {
                 let raw: RawSigned<RawCommitment> = encoding::from_bytes(payload).ok()?;
+                let voter = self.key(&raw.value.voter)?;
+                // The signer is the voter on every valid commitment: one
+                // look-up for both.
+                let signer = if raw.signer.0 == raw.value.voter.0 {
+                    voter
+                } else {
+                    self.key(&raw.signer)?
+                };
                 let value = BallotCommitment {
                     process: raw.value.process,
-                    voter: self.key(&raw.value.voter)?,
+                    voter,
                     commitment: raw.value.commitment,
                 };
-                Some(LogEntry::BallotCommitted(self.signed(
+                Some(LogEntry::BallotCommitted(Signed {
                     value,
-                    &raw.signer,
-                    raw.signature,
-                )?))
+                    signer,
+                    signature: raw.signature,
+                }))
             }
             BALLOT_OPENED => {
                 let raw: RawOpened = encoding::from_bytes(payload).ok()?;

@@ -30,7 +30,7 @@
 //!    entry), ballots counted, totals, selection.
 
 use super::election::{BallotProject, tally_process};
-use super::entries::EntryDecoder;
+use super::entries::{EntryDecoder, count_kinds};
 use super::node_signature::{NodeKey, PendingSignature, first_invalid};
 use super::verify_error::VerifyError;
 use crate::ballot::{BallotCommitment, BallotContext, BallotOpening, Commitment, ProjectInfo};
@@ -45,6 +45,7 @@ use crate::objects::{
     Ballot, CheckpointRef, JurisdictionId, LogEntry, ProcessDef, ProcessId, ProjectTotal,
     ProposalId, ProposalStatus, Tally, VoterCredential,
 };
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
 /// The keys a verifier trusts for one process log.
@@ -117,8 +118,14 @@ pub fn entry_kind(entry: &LogEntry) -> &'static str {
     }
 }
 
+/// A registered voter key: the one record per voter the walk keeps.
 struct Credential {
-    district: String,
+    /// Its district, as a position in the process's districts (checked
+    /// when the credential is logged): no string per voter.
+    district: usize,
+    /// The slot in [`Walk::commitments`] of its last commitment so far:
+    /// the one that counts.
+    last: Option<usize>,
 }
 
 /// A logged commitment, as much of it as the walk needs later: not the
@@ -140,24 +147,30 @@ struct Walk<'a> {
     process_id: ProcessId,
     proposals: BTreeMap<ProposalId, ProjectInfo>,
     /// By key bytes: a `PublicKey` carries its decompressed point (some 200
-    /// bytes), too large a map key for a million voters.
+    /// bytes), too large a map key for a million voters. With the entry
+    /// index of the credential.
     credentials: HashMap<[u8; 32], (u64, Credential)>,
     commitments: Vec<LoggedCommitment>,
     by_id: HashMap<Id<BallotCommitment>, usize>,
     close: Option<u64>,
     tally: Option<(u64, Signed<Tally>)>,
     openings: u64,
-    /// Voter signatures not yet checked, with their entry index: they are
-    /// checked in batches (see [`Walk::check_signatures`]).
-    pending_signatures: Vec<(u64, BatchItem)>,
+    /// Voter signatures not yet checked: they are checked in batches (see
+    /// [`Walk::check_signatures`]). Kept as the batch itself, with the
+    /// entry indices beside it, so no batch is copied to be checked.
+    pending_signatures: Vec<BatchItem>,
+    /// The entry index of each of `pending_signatures`.
+    pending_indices: Vec<u64>,
     /// Node signatures on credentials whose last step is still to do, with
     /// their entry index (see [`Walk::check_signatures`]).
     pending_credentials: Vec<(u64, PendingSignature)>,
 }
 
 /// Voter signatures checked per batch: large enough for the batch equation
-/// to pay off, small enough to keep memory flat on a million-ballot log.
-const SIGNATURE_BATCH: usize = 1024;
+/// to pay off (the multiscalar multiplication's fixed cost per batch, some
+/// 8,000 point additions, is a quarter of what it is at 1,024), small
+/// enough to keep memory flat on a million-ballot log (a few megabytes).
+const SIGNATURE_BATCH: usize = 4096;
 
 impl Walk<'_> {
     /// Checks every pending signature: voter signatures under the
@@ -176,17 +189,21 @@ impl Walk<'_> {
     }
 
     fn first_invalid_voter_signature(&mut self) -> Option<(u64, VerifyError)> {
-        let pending = std::mem::take(&mut self.pending_signatures);
-        if pending.is_empty() {
+        if self.pending_signatures.is_empty() {
             return None;
         }
-        let (indices, items): (Vec<u64>, Vec<BatchItem>) = pending.into_iter().unzip();
-        let failed = verify_batch_cofactored(&items).err()?;
-        let index = failed
-            .first()
-            .and_then(|&i| indices.get(i))
-            .copied()
-            .unwrap_or(0);
+        let failed = verify_batch_cofactored(&self.pending_signatures).err();
+        let first = failed.map(|failed| {
+            failed
+                .first()
+                .and_then(|&i| self.pending_indices.get(i))
+                .copied()
+                .unwrap_or(0)
+        });
+        // Cleared, not replaced: the next batch reuses the room.
+        self.pending_signatures.clear();
+        self.pending_indices.clear();
+        let index = first?;
         let error = VerifyError::VoterSignature {
             index,
             error: SignatureError::Invalid,
@@ -269,10 +286,13 @@ impl Walk<'_> {
     ) -> Result<(), VerifyError> {
         self.open_phase(index, kind)?;
         self.same_process(index, credential.process())?;
-        let district = credential.district().to_owned();
-        if self.process.district(&district).is_none() {
-            return Err(VerifyError::CredentialDistrictUnknown { index, district });
-        }
+        let name = credential.district();
+        let Some(district) = self.process.districts.iter().position(|d| d.id == name) else {
+            return Err(VerifyError::CredentialDistrictUnknown {
+                index,
+                district: name.to_owned(),
+            });
+        };
         let voter = *credential.voter();
         if let Some((first, _)) = self.credentials.get(voter.as_bytes()) {
             return Err(VerifyError::DuplicateCredential {
@@ -281,8 +301,11 @@ impl Walk<'_> {
                 first: *first,
             });
         }
-        self.credentials
-            .insert(*voter.as_bytes(), (index, Credential { district }));
+        let record = Credential {
+            district,
+            last: None,
+        };
+        self.credentials.insert(*voter.as_bytes(), (index, record));
         Ok(())
     }
 
@@ -418,24 +441,30 @@ impl Walk<'_> {
             signer: signed.signer,
             signature: signed.signature,
         };
-        self.pending_signatures.push((index, item));
+        self.pending_signatures.push(item);
+        self.pending_indices.push(index);
         if self.pending_signatures.len() >= SIGNATURE_BATCH {
             self.check_signatures()?;
         }
         self.same_process(index, &signed.value.process)?;
-        if !self.credentials.contains_key(signed.value.voter.as_bytes()) {
+        let Some((_, credential)) = self.credentials.get_mut(signed.value.voter.as_bytes()) else {
             return Err(VerifyError::UnregisteredVoter {
                 index,
                 voter: signed.value.voter.to_string(),
             });
-        }
-        if let Some(&slot) = self.by_id.get(&id) {
-            return Err(VerifyError::DuplicateCommitment {
-                index,
-                first: self.commitments[slot].index,
-            });
-        }
-        self.by_id.insert(id, self.commitments.len());
+        };
+        let slot = self.commitments.len();
+        match self.by_id.entry(id) {
+            Entry::Occupied(first) => {
+                return Err(VerifyError::DuplicateCommitment {
+                    index,
+                    first: self.commitments[*first.get()].index,
+                });
+            }
+            Entry::Vacant(vacant) => vacant.insert(slot),
+        };
+        // Log order: the latest commitment of the key so far.
+        credential.last = Some(slot);
         self.commitments.push(LoggedCommitment {
             index,
             id,
@@ -450,11 +479,12 @@ impl Walk<'_> {
     /// checked; errors on a missing opening or an invalid ballot. The
     /// ballots move out of the walk (it needs them no more).
     fn counted_ballots(&mut self) -> Result<Vec<Ballot>, VerifyError> {
-        let mut last: HashMap<[u8; 32], usize> = HashMap::with_capacity(self.credentials.len());
-        for (slot, logged) in self.commitments.iter().enumerate() {
-            last.insert(logged.voter, slot);
-        }
-        let mut slots: Vec<usize> = last.into_values().collect();
+        // (slot of the last commitment, district) per key that committed.
+        let mut slots: Vec<(usize, usize)> = self
+            .credentials
+            .values()
+            .filter_map(|(_, credential)| credential.last.map(|slot| (slot, credential.district)))
+            .collect();
         slots.sort_unstable();
         let context = BallotContext {
             process_id: self.process_id,
@@ -462,7 +492,7 @@ impl Walk<'_> {
             projects: &self.proposals,
         };
         let mut ballots = Vec::with_capacity(slots.len());
-        for slot in slots {
+        for (slot, district) in slots {
             let logged = &mut self.commitments[slot];
             let index = logged.index;
             let Some((_, opening)) = logged.opening.take() else {
@@ -475,13 +505,13 @@ impl Walk<'_> {
             context
                 .validate(&ballot)
                 .map_err(|error| VerifyError::InvalidBallot { index, error })?;
-            if let Some((_, credential)) = self.credentials.get(ballot.voter.as_bytes())
-                && credential.district != ballot.district
-            {
+            // The ballot's voter is the commitment's (the opening matched).
+            let credential = &self.process.districts[district].id;
+            if *credential != ballot.district {
                 return Err(VerifyError::BallotDistrictNotCredential {
                     index,
                     ballot: ballot.district,
-                    credential: credential.district.clone(),
+                    credential: credential.clone(),
                 });
             }
             ballots.push(ballot);
@@ -583,19 +613,24 @@ pub fn verify_log_counted(
             process: process_id,
         });
     }
+    // Sized once: a million-voter log would otherwise rehash and move
+    // these tables some twenty times.
+    let counts = count_kinds(entries);
+    decoder.reserve(counts.credentials);
     let mut walk = Walk {
         keys,
         node: NodeKey::new(keys.node),
         process,
         process_id,
         proposals: BTreeMap::new(),
-        credentials: HashMap::new(),
-        commitments: Vec::new(),
-        by_id: HashMap::new(),
+        credentials: HashMap::with_capacity(counts.credentials),
+        commitments: Vec::with_capacity(counts.commitments),
+        by_id: HashMap::with_capacity(counts.commitments),
         close: None,
         tally: None,
         openings: 0,
-        pending_signatures: Vec::new(),
+        pending_signatures: Vec::with_capacity(SIGNATURE_BATCH),
+        pending_indices: Vec::with_capacity(SIGNATURE_BATCH),
         pending_credentials: Vec::new(),
     };
     for (data, index) in entries.iter().zip(0u64..).skip(1) {
