@@ -22,8 +22,8 @@ use warp::reply::Response;
 use warp::{Buf, Filter, Stream};
 
 /// The process segment of a cast's path (`/api/v1/processes/{process}/ballots`),
-/// matched as the route table matches [`CAST_ROUTE`]: whole segments, the
-/// parameter not empty.
+/// matched as the route table matches the ballot route (`CAST_ROUTE` in
+/// `ballots.rs`): whole segments, the parameter not empty.
 pub fn cast_process(path: &str) -> Option<&str> {
     let process = path
         .strip_prefix("/api/v1/processes/")?
