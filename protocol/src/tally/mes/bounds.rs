@@ -214,23 +214,36 @@ pub(crate) fn prices_at(
     Some(out)
 }
 
-/// Per round, the upper bounds on the winners' prices at step `k`: what
-/// [`certify`] takes as `lo_prices` for an interval starting at `k`.
+/// Per round, the upper bounds on the winners' prices and the rich units
+/// from the lower budgets at step `k`: what [`certify`] takes for an
+/// interval starting at `k`.
 #[cfg(test)]
-pub(crate) fn upper_prices_at(
+pub(crate) fn ends_at(
     prep: &Prepared,
     grid: &Grid,
     k: u128,
     winners: &[usize],
-) -> Option<Vec<u128>> {
+) -> Option<Certified> {
     let mut f = Bounds::at(prep, grid, k)?;
-    let mut out = Vec::new();
+    let (mut prices, mut rich_lower) = (Vec::new(), Vec::new());
     for &w in winners {
         let p = f.price(w)?;
-        out.push(p.hi);
+        prices.push(p.hi);
+        rich_lower.push(p.rich_units[0]);
         f.pay(w, p)?;
     }
-    Some(out)
+    Some(Certified {
+        prices,
+        rich_lower,
+        headroom: u128::MAX,
+    })
+}
+
+impl PriceBounds {
+    /// The upper bound.
+    pub(super) fn upper(&self) -> u128 {
+        self.hi
+    }
 }
 
 /// Bounds on a winner's price per satisfaction unit, on the grid.
@@ -241,6 +254,11 @@ pub(crate) struct PriceBounds {
     /// Nobody pays all they have, at either bound: the price is the equal
     /// price `cost / units`, whatever the budgets above these.
     equal: bool,
+    /// Satisfaction units of the supporters paying the full price, from
+    /// the lower budgets and from the upper ones: the first counts every
+    /// supporter the true evaluation could find poor, the second only
+    /// those it surely finds poor (see [`Chord`]).
+    rich_units: [u128; 2],
 }
 
 /// Lower and upper bounds on the budgets of one forced evaluation.
@@ -271,6 +289,24 @@ impl<'a> Bounds<'a> {
             poor: Vec::new(),
             near: [Vec::new(), Vec::new()],
         })
+    }
+
+    /// `p`'s cost on the grid.
+    pub(super) fn cost(&self, p: usize) -> u128 {
+        self.grid.cost[p]
+    }
+
+    /// `p`'s supporters as (group, satisfaction, weight).
+    pub(super) fn supporters(&self, p: usize) -> impl Iterator<Item = (usize, u128, u128)> + '_ {
+        self.grid
+            .sups(p)
+            .iter()
+            .map(|sp| (sp.group as usize, u128::from(sp.sat), u128::from(sp.weight)))
+    }
+
+    /// The upper bound on group `g`'s budget.
+    pub(super) fn upper_budget(&self, g: usize) -> u128 {
+        self.b[g][1]
     }
 
     /// Bounds on `w`'s price, or `None` if the lower budgets cannot pay
@@ -330,6 +366,7 @@ impl<'a> Bounds<'a> {
             lo: rest / d_hi,
             hi,
             equal: d_lo == denom0 && d_hi == denom0,
+            rich_units: [d_lo, d_hi],
         })
     }
 
@@ -480,7 +517,7 @@ impl<'a> Bounds<'a> {
     /// equal to `w`'s, given an upper bound `w_hi` on `w`'s unit price.
     /// With `Cost_Sat` ratios are per unit of cost: `p` pays `w`'s price ×
     /// `cost_p / cost_w`.
-    fn unit_for(&self, p: usize, w: usize, w_hi: u128) -> Option<u128> {
+    pub(super) fn unit_for(&self, p: usize, w: usize, w_hi: u128) -> Option<u128> {
         if !self.prep.cost_sat {
             return Some(w_hi);
         }
@@ -547,6 +584,10 @@ fn steps_within(prep: &Prepared, grid: &Grid, p: usize, shortfall: u128) -> u128
 pub(crate) struct Certified {
     /// Per round, the upper bound on the winner's price at the high end.
     pub(crate) prices: Vec<u128>,
+    /// Per round, the rich units from the lower budgets at the high end
+    /// ([`PriceBounds`]): a proof starting there skips the chord bound
+    /// (`chord.rs`) in rounds where they differ from its own high end's.
+    pub(crate) rich_lower: Vec<u128>,
     /// The smallest [`steps_within`] over every pair the proof checked.
     pub(crate) headroom: u128,
 }
@@ -710,20 +751,123 @@ pub(crate) fn baseline(
     Some(FastBaseline { rounds, prefix })
 }
 
+/// The low end of a proof's interval for the chord bound (`chord.rs`):
+/// evaluated only once the endpoint bound fails some pair, then brought up
+/// to each round that needs it.
+enum LowEnd<'a> {
+    /// Not evaluated yet.
+    Pending,
+    /// Evaluated: `priced` holds the price bounds of round `next - 1`,
+    /// whose winner is not paid for yet.
+    Active {
+        bounds: Box<Bounds<'a>>,
+        next: usize,
+        priced: Option<PriceBounds>,
+    },
+    /// The winners' poor supporters differ between the ends in some round
+    /// (or the low end could not be priced): no chord bound from here on.
+    Off,
+}
+
+/// What [`LowEnd::at_round`] needs to know about the proof.
+struct Interval<'p, 'h> {
+    prep: &'p Prepared,
+    grid: &'p Grid,
+    base: Option<&'p FastBaseline>,
+    lo: u128,
+    winners: &'p [usize],
+    /// Per round so far, the high end's rich units from its upper budgets.
+    hi_rich: &'h [u128],
+}
+
+impl<'a> LowEnd<'a> {
+    /// The low end's budgets before round `r` and its price bounds in that
+    /// round, if the poor supporters agree with the high end's in every
+    /// round up to `r` (rounds are asked for in increasing order).
+    fn at_round(&mut self, iv: &Interval<'a, '_>, r: usize) -> Option<(&Bounds<'a>, &PriceBounds)> {
+        if matches!(self, LowEnd::Pending) {
+            // Resumed after the shared leading rounds when they end before
+            // `r` (their poor sets are empty at every step from the
+            // baseline's start on, see `Prefix`).
+            let resumed = iv
+                .base
+                .filter(|b| !b.prefix.prices.is_empty())
+                .and_then(|b| b.prefix.resume(iv.prep, iv.grid, b, iv.lo))
+                .filter(|(_, done, _)| done.len() <= r);
+            *self = match resumed {
+                Some((bounds, done, _)) => LowEnd::Active {
+                    bounds: Box::new(bounds),
+                    next: done.len(),
+                    priced: None,
+                },
+                None => match Bounds::at(iv.prep, iv.grid, iv.lo) {
+                    Some(bounds) => LowEnd::Active {
+                        bounds: Box::new(bounds),
+                        next: 0,
+                        priced: None,
+                    },
+                    None => LowEnd::Off,
+                },
+            };
+        }
+        let LowEnd::Active {
+            bounds,
+            next,
+            priced,
+        } = self
+        else {
+            return None;
+        };
+        loop {
+            if let Some(price) = priced.take() {
+                if *next == r + 1 {
+                    *priced = Some(price);
+                    break;
+                }
+                if bounds.pay(iv.winners[*next - 1], price).is_none() {
+                    *self = LowEnd::Off;
+                    return None;
+                }
+            }
+            let same_poor = match bounds.price(iv.winners[*next]) {
+                Some(price) if iv.hi_rich.get(*next) == Some(&price.rich_units[0]) => {
+                    *priced = Some(price);
+                    true
+                }
+                _ => false,
+            };
+            if !same_poor {
+                *self = LowEnd::Off;
+                return None;
+            }
+            *next += 1;
+        }
+        match self {
+            LowEnd::Active {
+                bounds,
+                priced: Some(price),
+                ..
+            } => Some((bounds, price)),
+            _ => None,
+        }
+    }
+}
+
 /// [`super::interval::certify`] with bounds: whether every run from step
 /// `lo` to step `hi` (`lo < hi`) provably buys exactly `winners`, given
-/// that run `lo` does, with the endpoint bound (budgets at `hi`, each
-/// winner's price at `lo`). `lo_prices` holds, per round, the upper bound
-/// on the winner's price at `lo` that an earlier successful call returned;
-/// `None` means one step (`hi = lo + 1`), where only run `hi` needs
-/// checking, at its own prices. On success returns the same per-round
-/// bounds at `hi`, for the next interval starting there, and a guess of how
-/// far a next proof can reach: one evaluation per call.
+/// that run `lo` does. Each pair is checked with the endpoint bound
+/// (budgets at `hi`, the winner's price at `lo`), and where that fails with
+/// the chord bound of `chord.rs`. `low` holds `lo` and, per round, the
+/// upper bound on the winner's price at `lo` that an earlier successful
+/// call returned; `None` means one step (`hi = lo + 1`), where only run
+/// `hi` needs checking, at its own prices. On success returns the same
+/// per-round bounds at `hi`, for the next interval starting there, and a
+/// guess of how far a next proof can reach.
 pub(crate) fn certify(
     prep: &Prepared,
     grid: &Grid,
     base: Option<&FastBaseline>,
-    lo_prices: Option<&[u128]>,
+    low: Option<(u128, &Certified)>,
     hi: u128,
     winners: &[usize],
 ) -> Option<Certified> {
@@ -742,17 +886,48 @@ pub(crate) fn certify(
     let mut note = |p: usize, shortfall: u128| {
         headroom = headroom.min(steps_within(prep, grid, p, shortfall));
     };
+    // Resumed leading rounds have no poor supporters at either end.
+    let mut hi_rich: Vec<u128> = winners[..prices.len().min(winners.len())]
+        .iter()
+        .map(|&w| prep.total_sat[w])
+        .collect();
+    let mut rich_lower = hi_rich.clone();
+    let mut low_end = LowEnd::Pending;
+    // Whether the poor supporters of every round so far may be the same at
+    // both ends, judged from the low end's earlier evaluation; evaluating
+    // the low end again is worth it only then.
+    let mut may_be_affine = low.is_some_and(|(_, at)| at.rich_lower.starts_with(&hi_rich));
     for &w in &winners[..prices.len().min(winners.len())] {
         remaining[w] = false;
     }
     for (r, &w) in winners.iter().enumerate().skip(prices.len()) {
         remaining[w] = false;
         let p_hi = high.price(w)?;
+        hi_rich.push(p_hi.rich_units[1]);
+        rich_lower.push(p_hi.rich_units[0]);
+        may_be_affine = may_be_affine
+            && low.is_some_and(|(_, at)| at.rich_lower.get(r) == Some(&p_hi.rich_units[1]));
         // Prices fall as budgets rise: the largest over the interval is at
         // its low end.
-        let w_hi = match lo_prices {
-            Some(lo) => *lo.get(r)?,
+        let w_hi = match low {
+            Some((_, at)) => *at.prices.get(r)?,
             None => p_hi.hi,
+        };
+        let mut check = |p: usize| -> Option<u128> {
+            if let Some(short) = high.shortfall(p, w, w_hi) {
+                return Some(short);
+            }
+            let (lo, _) = low.filter(|_| may_be_affine)?;
+            let iv = Interval {
+                prep,
+                grid,
+                base,
+                lo,
+                winners,
+                hi_rich: &hi_rich,
+            };
+            let (low_bounds, lo_price) = low_end.at_round(&iv, r)?;
+            super::chord::shortfall(&high, low_bounds, p, w, &p_hi, lo_price)
         };
         match base.and_then(|b| b.rounds.get(r)) {
             Some(limits) => {
@@ -761,13 +936,13 @@ pub(crate) fn certify(
                     if tot < l.limit {
                         note(l.project, l.limit - tot);
                     } else {
-                        note(l.project, high.shortfall(l.project, w, w_hi)?);
+                        note(l.project, check(l.project)?);
                     }
                 }
             }
             None => {
                 for p in (0..remaining.len()).filter(|&p| remaining[p]) {
-                    note(p, high.shortfall(p, w, w_hi)?);
+                    note(p, check(p)?);
                 }
             }
         }
@@ -781,5 +956,9 @@ pub(crate) fn certify(
         }
         note(p, cost - tot);
     }
-    Some(Certified { prices, headroom })
+    Some(Certified {
+        prices,
+        rich_lower,
+        headroom,
+    })
 }

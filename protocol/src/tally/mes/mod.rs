@@ -26,6 +26,7 @@
 //! - [`mes_add1_comparison`]: Wieliczka 2023's `equalshares/add1-comparison`.
 
 mod bounds;
+mod chord;
 mod comparison;
 mod core;
 mod exact;

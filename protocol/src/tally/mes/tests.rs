@@ -491,12 +491,12 @@ proptest! {
             (1, interval::certify(&prep, None, k, k + 1, winners)),
         ];
         let grid = bounds::Grid::new(&prep).unwrap();
-        if let (Some(fast_base), Some(lo_prices)) = (
+        if let (Some(fast_base), Some(at_k)) = (
             bounds::baseline(&prep, &grid, k, winners),
-            bounds::upper_prices_at(&prep, &grid, k, winners),
+            bounds::ends_at(&prep, &grid, k, winners),
         ) {
             let fast = |base, len| {
-                let low = (len > 1).then_some(lo_prices.as_slice());
+                let low = (len > 1).then_some((k, &at_k));
                 bounds::certify(&prep, &grid, base, low, k + len, winners).is_some()
             };
             proved.push((len, fast(Some(&fast_base), len)));
