@@ -36,6 +36,18 @@ pub fn domain_tagged(type_tag: &str, canonical: &[u8]) -> Vec<u8> {
     out
 }
 
+/// BLAKE3-256 of [`domain_tagged`]`(type_tag, canonical)` (an object's id),
+/// hashed from the parts without copying them into one buffer.
+pub(crate) fn domain_tagged_hash(type_tag: &str, canonical: &[u8]) -> [u8; 32] {
+    *blake3::Hasher::new()
+        .update(DOMAIN_PREFIX)
+        .update(type_tag.as_bytes())
+        .update(&[0])
+        .update(canonical)
+        .finalize()
+        .as_bytes()
+}
+
 fixed_bytes_type!(
     /// An Ed25519 signature (64 bytes: `R || s`).
     Signature,
@@ -87,7 +99,10 @@ impl PublicKey {
     /// Parses and checks 32 key bytes.
     pub fn from_bytes(bytes: &[u8; 32]) -> Result<Self, KeyError> {
         let key = ed25519_dalek::VerifyingKey::from_bytes(bytes).map_err(|_| KeyError::Invalid)?;
-        if key.is_weak() {
+        // The verdict of `key.is_weak()`, from the bytes (three point
+        // doublings and a comparison less per key: a recount parses one key
+        // per voter).
+        if is_small_order_encoding(bytes) {
             return Err(KeyError::Weak);
         }
         if !y_is_canonical(bytes) {
@@ -120,6 +135,52 @@ impl PublicKey {
             .verify_strict(&message, &signature)
             .map_err(|_| SignatureError::Invalid)
     }
+}
+
+/// The y coordinates (little-endian, sign bit clear) of every encoding of a
+/// point of small order: 0 and 1 (written also as p and p + 1: only values
+/// below 19 have a second 255-bit form), −1, and ±y₈ of the four points of
+/// order 8. A point is of small order exactly when its y is one of 0, 1, −1,
+/// ±y₈, whatever the sign bit.
+const SMALL_ORDER_Y: [[u8; 32]; 7] = [
+    [0; 32],
+    [
+        1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0,
+    ],
+    [
+        0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98,
+        0xf0, 0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53,
+        0xfc, 0x05,
+    ],
+    [
+        0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b, 0x76, 0x0d, 0x10, 0x67,
+        0x0f, 0x2a, 0x20, 0x53, 0xfa, 0x2c, 0x39, 0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac,
+        0x03, 0x7a,
+    ],
+    [
+        0xec, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0x7f,
+    ],
+    [
+        0xed, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0x7f,
+    ],
+    [
+        0xee, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        0xff, 0x7f,
+    ],
+];
+
+/// Whether `bytes`, which decode to a curve point, encode a point of small
+/// order (see [`SMALL_ORDER_Y`]).
+fn is_small_order_encoding(bytes: &[u8; 32]) -> bool {
+    let mut y = *bytes;
+    y[31] &= 0x7f;
+    SMALL_ORDER_Y.contains(&y)
 }
 
 /// True when the little-endian y coordinate (sign bit masked) is below
@@ -307,6 +368,7 @@ impl<T: Signable> Signed<T> {
 mod batch;
 mod cofactored;
 pub use batch::{BatchItem, verify_batch};
+pub(crate) use cofactored::PendingBatch;
 pub use cofactored::{verify_batch_cofactored, verify_cofactored, verify_voter_signature};
 
 #[cfg(test)]

@@ -27,6 +27,10 @@
 //! signatures for weights it knows in advance (it would have to find a
 //! BLAKE3 output that cancels a nonzero point).
 
+mod pending;
+
+pub(crate) use pending::PendingBatch;
+
 use super::{BatchItem, PublicKey, Signature, SignatureError, Signed};
 use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
 use curve25519_dalek::scalar::Scalar;
@@ -68,36 +72,50 @@ fn is_canonical_encoding(bytes: &[u8; 32]) -> bool {
 }
 
 fn prepare(signer: &PublicKey, message: &[u8], signature: &Signature) -> Option<Prepared> {
+    // The key is already decompressed (PublicKey holds the curve point).
+    if !is_canonical_encoding(signer.as_bytes()) || signer.as_dalek().is_weak() {
+        return None;
+    }
+    prepare_checked_key(signer, &[message], signature)
+}
+
+/// [`prepare`] without the checks on the key, which every [`PublicKey`]
+/// passed when it was built (`PublicKey::from_bytes` refuses weak keys and
+/// non-canonical encodings; a key derived from a seed is neither), for a
+/// message given in `parts` (hashed as their concatenation).
+fn prepare_checked_key(
+    signer: &PublicKey,
+    parts: &[&[u8]],
+    signature: &Signature,
+) -> Option<Prepared> {
     let sig = &signature.0;
     let r_bytes: [u8; 32] = sig[..32].try_into().ok()?;
     let s_bytes: [u8; 32] = sig[32..].try_into().ok()?;
     let s = Option::<Scalar>::from(Scalar::from_canonical_bytes(s_bytes))?;
     let r = canonical_point(&r_bytes)?;
-    // The key is already decompressed (PublicKey holds the curve point).
-    let key = signer.as_dalek();
-    if !is_canonical_encoding(signer.as_bytes()) || key.is_weak() {
-        return None;
-    }
-    let a = key.to_edwards();
-    let digest: [u8; 64] = Sha512::new()
+    let a = signer.as_dalek().to_edwards();
+    let mut hasher = Sha512::new()
         .chain_update(r_bytes)
-        .chain_update(signer.as_bytes())
-        .chain_update(message)
-        .finalize()
-        .into();
+        .chain_update(signer.as_bytes());
+    for part in parts {
+        hasher.update(part);
+    }
+    let digest: [u8; 64] = hasher.finalize().into();
     let k = Scalar::from_bytes_mod_order_wide(&digest);
     Some(Prepared { r, a, s, k })
+}
+
+/// The single-signature equation on a prepared signature: `[8](s·B − k·A − R)`
+/// is the identity.
+fn holds(p: &Prepared) -> bool {
+    let difference = EdwardsPoint::vartime_double_scalar_mul_basepoint(&(-p.k), &p.a, &p.s) - p.r;
+    difference.mul_by_cofactor().is_identity()
 }
 
 /// Whether `signature` is a valid signature of `message` by `signer` under
 /// the cofactored rule (see the module docs).
 pub fn verify_cofactored(signer: &PublicKey, message: &[u8], signature: &Signature) -> bool {
-    let Some(p) = prepare(signer, message, signature) else {
-        return false;
-    };
-    // s·B − k·A − R
-    let difference = EdwardsPoint::vartime_double_scalar_mul_basepoint(&(-p.k), &p.a, &p.s) - p.r;
-    difference.mul_by_cofactor().is_identity()
+    prepare(signer, message, signature).is_some_and(|p| holds(&p))
 }
 
 /// Checks a ballot commitment's voter signature by the rule of record for
@@ -120,17 +138,21 @@ pub fn verify_voter_signature(
     }
 }
 
-/// The batch weights: 128-bit scalars from BLAKE3 over the whole batch.
-fn weights(items: &[BatchItem]) -> Vec<Scalar> {
+/// The batch weights: 128-bit scalars from BLAKE3 over the whole batch,
+/// from each item's signer key, signature and BLAKE3 hash of its message.
+fn weights<'a>(
+    items: impl IntoIterator<Item = (&'a [u8; 32], &'a [u8; 64], [u8; 32])>,
+) -> Vec<Scalar> {
     let mut transcript = blake3::Hasher::new_derive_key("pbnode/v1 cofactored batch weights");
-    for item in items {
-        transcript.update(item.signer.as_bytes());
-        transcript.update(&item.signature.0);
-        transcript.update(blake3::hash(&item.message).as_bytes());
+    let mut count = 0;
+    for (signer, signature, message_hash) in items {
+        transcript.update(signer);
+        transcript.update(signature);
+        transcript.update(&message_hash);
+        count += 1;
     }
     let mut reader = transcript.finalize_xof();
-    items
-        .iter()
+    (0..count)
         .map(|_| {
             let mut bytes = [0u8; 32];
             reader.fill(&mut bytes[..16]);
@@ -153,7 +175,11 @@ pub fn verify_batch_cofactored(items: &[BatchItem]) -> Result<(), Vec<usize>> {
         .filter(|(_, p)| p.is_none())
         .map(|(i, _)| i)
         .collect();
-    if undecodable.is_empty() && batch_equation_holds(&prepared, &weights(items)) {
+    let weights = weights(items.iter().map(|item| {
+        let hash = *blake3::hash(&item.message).as_bytes();
+        (item.signer.as_bytes(), &item.signature.0, hash)
+    }));
+    if undecodable.is_empty() && batch_equation_holds(&prepared, &weights) {
         return Ok(());
     }
     let failed: Vec<usize> = items

@@ -119,3 +119,79 @@ fn canonical_y_check_has_its_boundary_at_p() {
     sign_bit_set[0] = 0xee;
     assert!(!y_is_canonical(&sign_bit_set));
 }
+
+#[test]
+fn the_domain_tagged_hash_is_blake3_of_the_domain_tagged_bytes() {
+    for (tag, canonical) in [("t", &b""[..]), ("ballot-commitment", &[7u8; 300][..])] {
+        assert_eq!(
+            crate::crypto::domain_tagged_hash(tag, canonical),
+            *blake3::hash(&domain_tagged(tag, canonical)).as_bytes()
+        );
+    }
+}
+
+#[test]
+fn the_small_order_encodings_are_those_of_the_eight_torsion_points() {
+    use curve25519_dalek::constants::EIGHT_TORSION;
+    let mut expected: Vec<[u8; 32]> = EIGHT_TORSION
+        .iter()
+        .map(|point| {
+            let mut y = point.compress().to_bytes();
+            y[31] &= 0x7f;
+            y
+        })
+        .collect();
+    // 0 and 1 written as p and p + 1.
+    for low in [0xed, 0xee] {
+        let mut y = [0xffu8; 32];
+        y[0] = low;
+        y[31] = 0x7f;
+        expected.push(y);
+    }
+    expected.sort();
+    expected.dedup();
+    let mut listed = SMALL_ORDER_Y.to_vec();
+    listed.sort();
+    assert_eq!(listed, expected);
+}
+
+#[test]
+fn the_weak_key_check_on_bytes_agrees_with_the_curve() {
+    let mut candidates: Vec<[u8; 32]> = Vec::new();
+    for y in SMALL_ORDER_Y {
+        for sign in [0u8, 0x80] {
+            let mut bytes = y;
+            bytes[31] |= sign;
+            candidates.push(bytes);
+        }
+    }
+    for n in 0..=255u8 {
+        candidates.push(*key(n).public_key().as_bytes());
+        let mut low = [0u8; 32];
+        low[0] = n;
+        candidates.push(low);
+        let mut high = [0xffu8; 32];
+        high[0] = n;
+        high[31] = 0x7f;
+        candidates.push(high);
+        candidates.push([n; 32]);
+    }
+    let mut decodable = 0;
+    for bytes in candidates {
+        let Some(point) = curve25519_dalek::edwards::CompressedEdwardsY(bytes).decompress() else {
+            assert_eq!(PublicKey::from_bytes(&bytes), Err(KeyError::Invalid));
+            continue;
+        };
+        decodable += 1;
+        assert_eq!(
+            is_small_order_encoding(&bytes),
+            point.is_small_order(),
+            "{bytes:02x?}"
+        );
+        let weak = ed25519_dalek::VerifyingKey::from_bytes(&bytes)
+            .unwrap()
+            .is_weak();
+        assert_eq!(PublicKey::from_bytes(&bytes) == Err(KeyError::Weak), weak);
+    }
+    assert!(decodable > 300, "{decodable}");
+}

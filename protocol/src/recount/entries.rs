@@ -4,24 +4,25 @@
 //! value and signer, ballot) and the node key once per credential, and
 //! decoding a [`PublicKey`] decompresses a curve point, which costs about a
 //! third of a batched signature check. Over a million ballots that was most
-//! of a recount.
+//! of a recount. And the generic decoder reads fixed-size fields (ids, keys,
+//! signatures: 192 bytes of a commitment) one byte per call.
 //!
 //! How, without loosening anything: the hot entry kinds (credentials of
-//! both kinds, commitment, opening) are decoded by the same canonical decoder into
-//! mirror types whose keys are raw bytes, and each distinct key is then
-//! checked once with [`PublicKey::from_bytes`], exactly what decoding a
-//! `PublicKey` does. The mirrors have the same fields in the same order as
-//! the real types, so they accept exactly the same bytes apart from the key
-//! check. Whenever the fast path refuses an entry (bad bytes, bad key),
-//! [`encoding::from_bytes`] decodes it again so the error is exactly the
-//! one the canonical decoder gives.
+//! both kinds, commitment, opening) are read by hand, field by field in the
+//! order of the real types and by the rules of the canonical encoding
+//! (`encoding`: fixed-size fields raw, integers and variant indices big
+//! endian, lengths and counts as `u32` no larger than the bytes left,
+//! strings valid UTF-8, nothing left over), with keys kept as raw bytes;
+//! each distinct key is then checked once with [`PublicKey::from_bytes`],
+//! exactly what decoding a `PublicKey` does. Whenever the fast path refuses
+//! an entry (bad bytes, bad key), [`encoding::from_bytes`] decodes it again
+//! so the error is exactly the one the canonical decoder gives.
 
 use crate::ballot::{BallotCommitment, BallotOpening, Commitment, Nonce};
 use crate::crypto::{PublicKey, Signature, Signed};
-use crate::encoding::{self, DecodeError, fixed};
+use crate::encoding::{self, DecodeError};
 use crate::ids::Id;
 use crate::objects::{Ballot, BallotOpened, Choice, LogEntry, ProcessId, VoterCredential};
-use serde::{Deserialize, Deserializer};
 use std::collections::HashMap;
 
 /// Variant indices of the hot [`LogEntry`] kinds (fixed by the format).
@@ -30,57 +31,81 @@ const BALLOT_COMMITTED: u32 = 5;
 const BALLOT_OPENED: u32 = 6;
 const VOTER_REGISTERED: u32 = 10;
 
-/// A key's 32 bytes, not yet checked.
-struct KeyBytes([u8; 32]);
+/// The variant index of [`VoterCredential::V1`].
+const CREDENTIAL_V1: u32 = 0;
 
-impl<'de> Deserialize<'de> for KeyBytes {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        fixed::deserialize(d).map(KeyBytes)
+/// The bytes of one entry still to read, by the canonical encoding's rules;
+/// every method gives `None` where the canonical decoder gives an error.
+struct Reader<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    fn array<const N: usize>(&mut self) -> Option<[u8; N]> {
+        let (head, rest) = self.rest.split_first_chunk::<N>()?;
+        self.rest = rest;
+        Some(*head)
+    }
+
+    fn u32(&mut self) -> Option<u32> {
+        self.array().map(u32::from_be_bytes)
+    }
+
+    fn u64(&mut self) -> Option<u64> {
+        self.array().map(u64::from_be_bytes)
+    }
+
+    /// A length or count: refused when larger than the bytes left.
+    fn len(&mut self) -> Option<usize> {
+        let len = usize::try_from(self.u32()?).ok()?;
+        (len <= self.rest.len()).then_some(len)
+    }
+
+    fn string(&mut self) -> Option<String> {
+        let len = self.len()?;
+        let (text, rest) = self.rest.split_at_checked(len)?;
+        self.rest = rest;
+        std::str::from_utf8(text).ok().map(str::to_owned)
+    }
+
+    fn id<T>(&mut self) -> Option<Id<T>> {
+        self.array().map(Id::from_bytes)
+    }
+
+    /// Succeeds only when every byte was read.
+    fn end(&self) -> Option<()> {
+        self.rest.is_empty().then_some(())
     }
 }
 
-/// `Signed<T>` with its signer unchecked.
-#[derive(Deserialize)]
-struct RawSigned<T> {
-    value: T,
-    signer: KeyBytes,
-    signature: Signature,
-}
-
 /// [`VoterCredential`] with its voter key unchecked.
-#[derive(Deserialize)]
-enum RawCredential {
-    V1 {
-        process: ProcessId,
-        district: String,
-        voter: KeyBytes,
-        issued_at: u64,
-    },
-}
-
-/// [`BallotCommitment`] with its voter key unchecked.
-#[derive(Deserialize)]
-struct RawCommitment {
-    process: ProcessId,
-    voter: KeyBytes,
-    commitment: Commitment,
-}
-
-/// [`Ballot`] with its voter key unchecked.
-#[derive(Deserialize)]
-struct RawBallot {
+struct RawCredential {
     process: ProcessId,
     district: String,
-    voter: KeyBytes,
-    choices: Vec<Choice>,
+    voter: [u8; 32],
+    issued_at: u64,
 }
 
-/// [`BallotOpened`] with the ballot's voter key unchecked.
-#[derive(Deserialize)]
-struct RawOpened {
-    commitment: Id<BallotCommitment>,
-    ballot: RawBallot,
-    nonce: Nonce,
+impl RawCredential {
+    fn read(reader: &mut Reader) -> Option<Self> {
+        if reader.u32()? != CREDENTIAL_V1 {
+            return None;
+        }
+        Some(RawCredential {
+            process: reader.id()?,
+            district: reader.string()?,
+            voter: reader.array()?,
+            issued_at: reader.u64()?,
+        })
+    }
+}
+
+/// A choice: the project id and the points.
+fn read_choice(reader: &mut Reader) -> Option<Choice> {
+    Some(Choice {
+        project: reader.id()?,
+        points: reader.u32()?,
+    })
 }
 
 /// How many entries of the per-voter kinds a log holds, by their variant
@@ -130,101 +155,98 @@ impl EntryDecoder {
         }
     }
 
-    /// The hot kinds through the mirrors; `None` for other kinds and for
-    /// anything the canonical decoder must judge.
+    /// The hot kinds read by hand; `None` for other kinds and for anything
+    /// the canonical decoder must judge.
     fn decode_hot(&mut self, data: &[u8]) -> Option<LogEntry> {
         let (tag, payload) = data.split_first_chunk::<4>()?;
-        match u32::from_be_bytes(*tag) {
+        let mut reader = Reader { rest: payload };
+        let entry = match u32::from_be_bytes(*tag) {
             CREDENTIAL_ISSUED => {
-                let raw: RawSigned<RawCredential> = encoding::from_bytes(payload).ok()?;
-                let value = self.credential(raw.value)?;
-                Some(LogEntry::CredentialIssued(self.signed(
+                let raw = RawCredential::read(&mut reader)?;
+                let signer: [u8; 32] = reader.array()?;
+                let signature = Signature(reader.array()?);
+                reader.end()?;
+                let value = self.credential(raw)?;
+                LogEntry::CredentialIssued(Signed {
                     value,
-                    &raw.signer,
-                    raw.signature,
-                )?))
+                    signer: self.key(&signer)?,
+                    signature,
+                })
             }
             VOTER_REGISTERED => {
-                let raw: RawCredential = encoding::from_bytes(payload).ok()?;
-                Some(LogEntry::VoterRegistered(self.credential(raw)?))
+                let raw = RawCredential::read(&mut reader)?;
+                reader.end()?;
+                LogEntry::VoterRegistered(self.credential(raw)?)
             }
             BALLOT_COMMITTED => {
-                let raw: RawSigned<RawCommitment> = encoding::from_bytes(payload).ok()?;
-                let voter = self.key(&raw.value.voter)?;
+                let process = reader.id()?;
+                let voter_bytes: [u8; 32] = reader.array()?;
+                let commitment = Commitment(reader.array()?);
+                let signer_bytes: [u8; 32] = reader.array()?;
+                let signature = Signature(reader.array()?);
+                reader.end()?;
+                let voter = self.key(&voter_bytes)?;
                 // The signer is the voter on every valid commitment: one
                 // look-up for both.
-                let signer = if raw.signer.0 == raw.value.voter.0 {
+                let signer = if signer_bytes == voter_bytes {
                     voter
                 } else {
-                    self.key(&raw.signer)?
+                    self.key(&signer_bytes)?
                 };
-                let value = BallotCommitment {
-                    process: raw.value.process,
-                    voter,
-                    commitment: raw.value.commitment,
-                };
-                Some(LogEntry::BallotCommitted(Signed {
-                    value,
+                LogEntry::BallotCommitted(Signed {
+                    value: BallotCommitment {
+                        process,
+                        voter,
+                        commitment,
+                    },
                     signer,
-                    signature: raw.signature,
-                }))
+                    signature,
+                })
             }
             BALLOT_OPENED => {
-                let raw: RawOpened = encoding::from_bytes(payload).ok()?;
+                let commitment = reader.id()?;
+                let process = reader.id()?;
+                let district = reader.string()?;
+                let voter: [u8; 32] = reader.array()?;
+                let count = reader.len()?;
+                let choices = (0..count)
+                    .map(|_| read_choice(&mut reader))
+                    .collect::<Option<Vec<Choice>>>()?;
+                let nonce = Nonce(reader.array()?);
+                reader.end()?;
                 let ballot = Ballot {
-                    process: raw.ballot.process,
-                    district: raw.ballot.district,
-                    voter: self.key(&raw.ballot.voter)?,
-                    choices: raw.ballot.choices,
+                    process,
+                    district,
+                    voter: self.key(&voter)?,
+                    choices,
                 };
-                Some(LogEntry::BallotOpened(BallotOpened {
-                    commitment: raw.commitment,
-                    opening: BallotOpening {
-                        ballot,
-                        nonce: raw.nonce,
-                    },
-                }))
+                LogEntry::BallotOpened(BallotOpened {
+                    commitment,
+                    opening: BallotOpening { ballot, nonce },
+                })
             }
-            _ => None,
-        }
+            _ => return None,
+        };
+        Some(entry)
     }
 
     fn credential(&mut self, raw: RawCredential) -> Option<VoterCredential> {
-        let RawCredential::V1 {
-            process,
-            district,
-            voter,
-            issued_at,
-        } = raw;
         Some(VoterCredential::V1 {
-            process,
-            district,
-            voter: self.key(&voter)?,
-            issued_at,
-        })
-    }
-
-    fn signed<T>(
-        &mut self,
-        value: T,
-        signer: &KeyBytes,
-        signature: Signature,
-    ) -> Option<Signed<T>> {
-        Some(Signed {
-            value,
-            signer: self.key(signer)?,
-            signature,
+            process: raw.process,
+            district: raw.district,
+            voter: self.key(&raw.voter)?,
+            issued_at: raw.issued_at,
         })
     }
 
     /// The key, checked by [`PublicKey::from_bytes`] the first time it is
     /// seen; `None` when it is not a valid key.
-    fn key(&mut self, bytes: &KeyBytes) -> Option<PublicKey> {
-        if let Some(key) = self.keys.get(&bytes.0) {
+    fn key(&mut self, bytes: &[u8; 32]) -> Option<PublicKey> {
+        if let Some(key) = self.keys.get(bytes) {
             return Some(*key);
         }
-        let key = PublicKey::from_bytes(&bytes.0).ok()?;
-        self.keys.insert(bytes.0, key);
+        let key = PublicKey::from_bytes(bytes).ok()?;
+        self.keys.insert(*bytes, key);
         Some(key)
     }
 }
@@ -243,10 +265,16 @@ mod tests {
             process,
             district: "north".into(),
             voter: voter.public_key(),
-            choices: vec![Choice {
-                project: Id::from_bytes([4; 32]),
-                points: 1,
-            }],
+            choices: vec![
+                Choice {
+                    project: Id::from_bytes([4; 32]),
+                    points: 1,
+                },
+                Choice {
+                    project: Id::from_bytes([6; 32]),
+                    points: 0x0102_0304,
+                },
+            ],
         };
         let opening = BallotOpening {
             ballot,

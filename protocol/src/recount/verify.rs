@@ -35,7 +35,7 @@ use super::node_signature::{NodeKey, PendingSignature, first_invalid};
 use super::verify_error::VerifyError;
 use crate::ballot::{BallotCommitment, BallotContext, BallotOpening, Commitment, ProjectInfo};
 use crate::crypto::{
-    BatchItem, PublicKey, Signable, SignatureError, Signed, domain_tagged, verify_batch_cofactored,
+    PendingBatch, PublicKey, Signable, SignatureError, Signed, domain_tagged_hash,
     verify_voter_signature,
 };
 use crate::ids::{Digest, Id};
@@ -156,9 +156,8 @@ struct Walk<'a> {
     tally: Option<(u64, Signed<Tally>)>,
     openings: u64,
     /// Voter signatures not yet checked: they are checked in batches (see
-    /// [`Walk::check_signatures`]). Kept as the batch itself, with the
-    /// entry indices beside it, so no batch is copied to be checked.
-    pending_signatures: Vec<BatchItem>,
+    /// [`Walk::check_signatures`]), with the entry indices beside them.
+    pending_signatures: PendingBatch,
     /// The entry index of each of `pending_signatures`.
     pending_indices: Vec<u64>,
     /// Node signatures on credentials whose last step is still to do, with
@@ -174,8 +173,9 @@ const SIGNATURE_BATCH: usize = 4096;
 
 impl Walk<'_> {
     /// Checks every pending signature: voter signatures under the
-    /// cofactored rule in one batch (`crypto::verify_batch_cofactored`: the
-    /// same verdict as checking each alone, about three times faster), node
+    /// cofactored rule in one batch (`crypto::PendingBatch`, the equation of
+    /// `crypto::verify_batch_cofactored`: the same verdict as checking each
+    /// alone, about three times faster), node
     /// signatures on credentials by their last step (one inversion for
     /// all). The invalid signature that comes first in the log is the error.
     fn check_signatures(&mut self) -> Result<(), VerifyError> {
@@ -192,7 +192,8 @@ impl Walk<'_> {
         if self.pending_signatures.is_empty() {
             return None;
         }
-        let failed = verify_batch_cofactored(&self.pending_signatures).err();
+        // Emptied, not replaced: the next batch reuses the room.
+        let failed = self.pending_signatures.check().err();
         let first = failed.map(|failed| {
             failed
                 .first()
@@ -200,8 +201,6 @@ impl Walk<'_> {
                 .copied()
                 .unwrap_or(0)
         });
-        // Cleared, not replaced: the next batch reuses the room.
-        self.pending_signatures.clear();
         self.pending_indices.clear();
         let index = first?;
         let error = VerifyError::VoterSignature {
@@ -293,20 +292,23 @@ impl Walk<'_> {
                 district: name.to_owned(),
             });
         };
-        let voter = *credential.voter();
-        if let Some((first, _)) = self.credentials.get(voter.as_bytes()) {
-            return Err(VerifyError::DuplicateCredential {
+        let voter = credential.voter();
+        // One look-up for the check and the insertion.
+        match self.credentials.entry(*voter.as_bytes()) {
+            Entry::Occupied(first) => Err(VerifyError::DuplicateCredential {
                 index,
                 voter: voter.to_string(),
-                first: *first,
-            });
+                first: first.get().0,
+            }),
+            Entry::Vacant(vacant) => {
+                let record = Credential {
+                    district,
+                    last: None,
+                };
+                vacant.insert((index, record));
+                Ok(())
+            }
         }
-        let record = Credential {
-            district,
-            last: None,
-        };
-        self.credentials.insert(*voter.as_bytes(), (index, record));
-        Ok(())
     }
 
     fn open_phase(&self, index: u64, kind: &'static str) -> Result<(), VerifyError> {
@@ -434,14 +436,17 @@ impl Walk<'_> {
                 .unwrap_or(SignatureError::Invalid);
             return Err(VerifyError::VoterSignature { index, error });
         }
-        let message = domain_tagged(BallotCommitment::TYPE, canonical);
-        let id = Id::from_bytes(*blake3::hash(&message).as_bytes());
-        let item = BatchItem {
-            message,
-            signer: signed.signer,
-            signature: signed.signature,
-        };
-        self.pending_signatures.push(item);
+        // The id is BLAKE3 of the signed message: the batch weights use it
+        // rather than hashing the message again.
+        let hash = domain_tagged_hash(BallotCommitment::TYPE, canonical);
+        let id = Id::from_bytes(hash);
+        self.pending_signatures.push(
+            &signed.signer,
+            BallotCommitment::TYPE,
+            canonical,
+            &signed.signature,
+            hash,
+        );
         self.pending_indices.push(index);
         if self.pending_signatures.len() >= SIGNATURE_BATCH {
             self.check_signatures()?;
@@ -629,7 +634,7 @@ pub fn verify_log_counted(
         close: None,
         tally: None,
         openings: 0,
-        pending_signatures: Vec::with_capacity(SIGNATURE_BATCH),
+        pending_signatures: PendingBatch::with_capacity(SIGNATURE_BATCH),
         pending_indices: Vec::with_capacity(SIGNATURE_BATCH),
         pending_credentials: Vec::new(),
     };
