@@ -136,15 +136,20 @@ impl LatestBallots {
         entry.latest = Some(commitment);
     }
 
-    /// True when `commitment` is surely not an earlier ballot of `voter`
-    /// (the cache saw every ballot of the voter and none has its
-    /// fingerprint); false when only the store can tell. The latest ballot
-    /// is not an earlier one: compare it first.
+    /// True when `commitment` is surely no ballot of `voter` made durable
+    /// so far: the cache saw every ballot of the voter, and it is neither
+    /// the latest nor has an earlier one's fingerprint. False when only the
+    /// store can tell. (The latest must be compared here too: within a
+    /// batch, the writer's own latest is the batch's, and a replay of the
+    /// stored latest comes after it.)
     pub(crate) fn surely_new(&self, voter: &[u8; 32], commitment: &Id<BallotCommitment>) -> bool {
-        let Some(earlier) = self.by_voter.get(voter).and_then(|v| v.earlier.as_ref()) else {
+        let Some(known) = self.by_voter.get(voter) else {
             return false;
         };
-        !earlier.contains(&fingerprint(commitment))
+        let Some(earlier) = known.earlier.as_ref() else {
+            return false;
+        };
+        known.latest != Some(*commitment) && !earlier.contains(&fingerprint(commitment))
     }
 }
 
@@ -191,6 +196,7 @@ mod tests {
         latest.cast([1; 32], id(8));
         assert_eq!(latest.get(&[1; 32]), Some(Some(id(8))));
         assert!(!latest.surely_new(&[1; 32], &id(7)), "an earlier ballot");
+        assert!(!latest.surely_new(&[1; 32], &id(8)), "the latest ballot");
         assert!(latest.surely_new(&[1; 32], &id(9)));
         // A commitment sharing an earlier one's first 8 bytes is left to
         // the store.

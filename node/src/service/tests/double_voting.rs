@@ -207,10 +207,26 @@ fn a_replay_of_any_earlier_ballot_is_refused_with_or_without_its_history_in_memo
         }
     };
     replayed(&node);
+    // In one batch, a new ballot and then replays of the stored latest and
+    // an earlier one: the batch's own latest is the new one by then.
+    let first_fresh = ballot(v.id, &key, "north", &[v.north[0]]);
+    let answers = node.cast_ballots(vec![
+        first_fresh.clone(),
+        ballots[4].clone(),
+        ballots[3].clone(),
+    ]);
+    assert!(answers[0].is_ok(), "{:?}", answers[0]);
+    for answer in &answers[1..] {
+        assert!(
+            matches!(answer, Err(ServiceError::DuplicateBallot)),
+            "{answer:?}"
+        );
+    }
+    replayed(&node);
     let (restarted, _clock) = node_on(store, CheckpointPolicy::default());
     replayed(&restarted);
     let fresh = ballot(v.id, &key, "north", &[v.north[1]]);
     let cast = restarted.cast_ballot(fresh).unwrap();
-    assert_eq!(cast.supersedes, Some(ballots[4].signed.id().unwrap()));
+    assert_eq!(cast.supersedes, Some(first_fresh.signed.id().unwrap()));
     replayed(&restarted);
 }
