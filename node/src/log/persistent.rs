@@ -30,12 +30,16 @@ pub enum LogError {
     },
 }
 
-/// The lowest level whose subtree hashes are stored. A level-0 hash is one
-/// BLAKE3 of a stored leaf, so it is recomputed on read instead: that saves
-/// one store write per leaf (a fifth of a ballot's writes), and reads of it
-/// are rare (proofs need one leaf hash, at most, and usually of a leaf just
-/// written, which [`PersistentLog`] still holds).
-pub const STORED_FROM_LEVEL: u32 = 1;
+/// The lowest level whose subtree hashes are stored. A hash below it
+/// covers at most `2^(STORED_FROM_LEVEL - 1)` leaves and is recomputed on
+/// read from those leaves (one range read, or none for leaves
+/// [`PersistentLog`] still holds). Why: each stored level costs the store
+/// one insert per `2^level` leaves, and levels 1 to 3 together were close
+/// to one insert per leaf, a quarter of a ballot's inserts (each insert
+/// costs sled a tree descent, a node copy and, every few, a node split);
+/// reads of them are rare (a proof needs at most one per level, and a
+/// receipt's proof for a batch just written finds its leaves in memory).
+pub const STORED_FROM_LEVEL: u32 = 4;
 
 /// The hashes of consecutive leaves, from leaf `first` on.
 #[derive(Debug, Clone, Default)]
@@ -287,7 +291,7 @@ impl PersistentLog {
 
     fn read_node(&self, level: u32, index: u64) -> Result<Digest, LogError> {
         if level < STORED_FROM_LEVEL {
-            return self.leaf_hash(index);
+            return self.computed_node(level, index);
         }
         let bytes = self
             .store
@@ -299,23 +303,54 @@ impl PersistentLog {
             .map_err(|_| self.damaged(format!("subtree ({level}, {index}) is not 32 bytes")))
     }
 
-    /// The hash of leaf `index`: held if it was staged or just applied,
-    /// else recomputed from the stored leaf. A staged leaf is found too, so
-    /// a caller can read the tree it is about to apply.
-    fn leaf_hash(&self, index: u64) -> Result<Digest, LogError> {
-        let held = self
-            .staged
+    /// A subtree hash below [`STORED_FROM_LEVEL`], folded from its leaves'
+    /// hashes: those held in memory (staged or just applied), the others
+    /// recomputed from the stored leaves, read in one range.
+    fn computed_node(&self, level: u32, index: u64) -> Result<Digest, LogError> {
+        let first = index << level;
+        let count = 1u64 << level;
+        let mut hashes: Vec<Option<Digest>> = (first..first + count)
+            .map(|i| self.held_leaf_hash(i))
+            .collect();
+        let missing = hashes.iter().position(Option::is_none);
+        let last_missing = hashes.iter().rposition(Option::is_none);
+        if let (Some(from), Some(to)) = (missing, last_missing) {
+            let (start, end) = (first + from as u64, first + to as u64 + 1);
+            let leaves = self.store.range(
+                Keyspace::LogLeaves,
+                &leaf_key(&self.id, start),
+                &leaf_key(&self.id, end),
+                (end - start) as usize,
+            )?;
+            if leaves.len() as u64 != end - start {
+                return Err(self.damaged(format!("leaves {start}..{end} missing")));
+            }
+            for (slot, (_, leaf)) in hashes[from..=to].iter_mut().zip(&leaves) {
+                if slot.is_none() {
+                    *slot = Some(Blake3Hasher.hash_leaf(leaf));
+                }
+            }
+        }
+        let mut nodes: Vec<Digest> = hashes.into_iter().flatten().collect();
+        while nodes.len() > 1 {
+            nodes = nodes
+                .chunks_exact(2)
+                .map(|pair| Blake3Hasher.hash_children(&pair[0], &pair[1]))
+                .collect();
+        }
+        nodes
+            .pop()
+            .ok_or_else(|| self.damaged(format!("subtree ({level}, {index}) has no leaves")))
+    }
+
+    /// The hash of leaf `index` if held: staged, or applied by the last
+    /// stage. A staged leaf is found too, so a caller can read the tree it
+    /// is about to apply.
+    fn held_leaf_hash(&self, index: u64) -> Option<Digest> {
+        self.staged
             .as_ref()
             .and_then(|stage| stage.leaves.get(index))
-            .or_else(|| self.recent.get(index));
-        if let Some(hash) = held {
-            return Ok(hash);
-        }
-        let leaf = self
-            .store
-            .get(Keyspace::LogLeaves, &leaf_key(&self.id, index))?
-            .ok_or_else(|| self.damaged(format!("leaf {index} missing")))?;
-        Ok(Blake3Hasher.hash_leaf(&leaf))
+            .or_else(|| self.recent.get(index))
     }
 
     fn damaged(&self, detail: String) -> LogError {
@@ -422,31 +457,44 @@ mod tests {
     }
 
     #[test]
-    fn leaf_hashes_are_not_stored_but_staged_ones_are_readable() {
+    fn low_subtrees_are_not_stored_but_computed_from_held_and_stored_leaves() {
         let store: Arc<dyn KvStore> = Arc::new(MemoryStore::new());
         let mut log = PersistentLog::open(store.clone(), [3; 32]).unwrap();
-        log.append_durable(&entries(0..6)).unwrap();
+        log.append_durable(&entries(0..36)).unwrap();
+        log.append_durable(&entries(36..40)).unwrap();
         let levels: Vec<u8> = store
             .range(Keyspace::LogNodes, &[], &[], usize::MAX)
             .unwrap()
             .iter()
             .map(|(k, _)| k[32])
             .collect();
-        assert_eq!(levels.len(), 4, "(1,0) (1,1) (2,0) (1,2)");
-        assert!(levels.iter().all(|l| u32::from(*l) >= STORED_FROM_LEVEL));
+        assert_eq!(levels, [4, 4, 5], "(4,0) (4,1) (5,0)");
+        let hash = |i: u32| Blake3Hasher.hash_leaf(format!("entry {i}").as_bytes());
+        let reference = |range: Range<u32>| {
+            let mut tree = MemoryLog::new(Blake3Hasher);
+            for e in entries(range.clone()) {
+                tree.append(&e);
+            }
+            tree.root(u64::from(range.end - range.start)).unwrap()
+        };
+        // Leaves 32..36 are read from the store, 36..40 are still held.
+        assert_eq!(log.subtree_hash(3, 4).unwrap(), reference(32..40));
         // A tree read before its batch is applied (federation sync checks a
         // peer's entries that way) sees the staged leaves.
         let mut batch = WriteBatch::default();
-        log.stage(&entries(6..9), &mut batch);
-        let hash = |i: u32| Blake3Hasher.hash_leaf(format!("entry {i}").as_bytes());
-        for i in [5u32, 6, 8] {
+        log.stage(&entries(40..44), &mut batch);
+        for i in [5u32, 39, 40, 43] {
             assert_eq!(log.subtree_hash(0, u64::from(i)).unwrap(), hash(i));
         }
+        assert_eq!(log.subtree_hash(2, 10).unwrap(), reference(40..44));
         log.discard_staged();
-        assert!(log.subtree_hash(0, 6).is_err(), "a discarded leaf is gone");
-        // Reopened, leaf hashes come from the stored leaves.
+        assert!(log.subtree_hash(0, 40).is_err(), "a discarded leaf is gone");
+        assert!(log.subtree_hash(2, 10).is_err(), "so is its subtree");
+        // Reopened, nothing is held: every low subtree comes from the store.
         let log = PersistentLog::open(store, [3; 32]).unwrap();
         assert_eq!(log.subtree_hash(0, 2).unwrap(), hash(2));
+        assert_eq!(log.subtree_hash(3, 4).unwrap(), reference(32..40));
+        assert_eq!(log.subtree_hash(1, 19).unwrap(), reference(38..40));
     }
 
     #[test]

@@ -378,6 +378,7 @@ impl Node {
         let mut batch = WriteBatch::default();
         let mut seen = HashSet::new();
         let mut latest_in_batch: HashMap<[u8; 32], Id<BallotCommitment>> = HashMap::new();
+        let mut cast_in_batch: Vec<([u8; 32], Id<BallotCommitment>)> = Vec::new();
         let first_leaf = pl.log.size();
         let now = self.now();
         for Checked { commitment, s } in ballots {
@@ -388,12 +389,12 @@ impl Node {
                 None => match pl.latest.get(&voter) {
                     Some(cached) => cached,
                     None => {
-                        let stored = records::get::<LatestBallot>(
-                            &*self.store,
-                            Keyspace::Openings,
-                            &credential_key(process, voter_key),
-                        )?
-                        .map(|l| l.commitment);
+                        let stored = self
+                            .store
+                            .get(Keyspace::Openings, &credential_key(process, voter_key))?
+                            .map(|bytes| LatestBallot::from_bytes(&bytes))
+                            .transpose()?
+                            .map(|l| l.commitment);
                         pl.latest.insert(voter, stored);
                         stored
                     }
@@ -401,11 +402,14 @@ impl Node {
             };
             // A commitment names its voter, and every accepted ballot is the
             // latest of its voter when written: a voter with no latest ballot
-            // has none stored, so only a re-cast needs the store lookup.
+            // has none stored, and a re-cast needs the store lookup only when
+            // the cache did not see all of the voter's earlier ballots (the
+            // ones of this batch are in `seen`).
             let duplicate = !seen.insert(commitment)
                 || match supersedes {
                     None => false,
                     Some(latest) if latest == commitment => true,
+                    Some(_) if pl.latest.surely_new(&voter, &commitment) => false,
                     Some(_) => self
                         .store
                         .get(Keyspace::Receipts, &ballot_key(process, &commitment))?
@@ -427,13 +431,13 @@ impl Node {
                 &ballot_key(process, &commitment),
                 &ballot,
             )?;
-            records::put(
-                &mut batch,
+            batch.put(
                 Keyspace::Openings,
                 &credential_key(process, voter_key),
-                &LatestBallot { commitment, leaf },
-            )?;
+                &LatestBallot { commitment, leaf }.to_bytes(),
+            );
             latest_in_batch.insert(voter, commitment);
+            cast_in_batch.push((voter, commitment));
             entries.push(LogEntry::BallotCommitted(s.signed.clone()));
             answers.push(Ok(Accepted {
                 commitment,
@@ -447,9 +451,9 @@ impl Node {
             let started = Instant::now();
             self.append(&mut pl, &entries, batch)?;
             *commit_time += started.elapsed();
-            // Durable now: the cache may say so.
-            for (voter, commitment) in latest_in_batch {
-                pl.latest.insert(voter, Some(commitment));
+            // Durable now: the cache may say so, in order.
+            for (voter, commitment) in cast_in_batch {
+                pl.latest.cast(voter, commitment);
             }
         }
         // One checkpoint for the whole batch, signed now that its leaves are

@@ -191,11 +191,12 @@ impl Node {
         &self,
         id: &ProcessId,
     ) -> Result<Vec<(Id<BallotCommitment>, BallotRecord)>, ServiceError> {
-        let mut latest: Vec<LatestBallot> =
-            records::scan::<LatestBallot>(&*self.store, Keyspace::Openings, id.as_bytes())?
-                .into_iter()
-                .map(|(_, l)| l)
-                .collect();
+        let mut latest: Vec<LatestBallot> = self
+            .store
+            .scan_prefix(Keyspace::Openings, id.as_bytes(), usize::MAX)?
+            .iter()
+            .map(|(_, bytes)| LatestBallot::from_bytes(bytes))
+            .collect::<Result<_, _>>()?;
         latest.sort_by_key(|l| l.leaf);
         latest
             .into_iter()

@@ -60,6 +60,10 @@ impl Node {
             &[LogEntry::VoterRegistered(credential.value.clone())],
             batch,
         )?;
+        // What the ballot path would read first (see `super::ballot_caches`):
+        // the key's district, and that it has cast nothing yet.
+        pl.latest.insert(*voter.as_bytes(), None);
+        lock(&self.districts).insert(process, voter.as_bytes(), &code_record.district);
         Ok(credential)
     }
 

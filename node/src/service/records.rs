@@ -168,13 +168,50 @@ pub struct BallotRecord {
     pub opening: BallotOpening,
 }
 
-/// The latest ballot of a credential: the one that counts.
+/// The latest ballot of a credential: the one that counts. Written once
+/// per ballot, so stored as [`LatestBallot::to_bytes`] (40 bytes; store
+/// format 3 on) rather than JSON (about 90 bytes and an encode per ballot);
+/// its serde form is what format 2 stored, which the migration reads.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LatestBallot {
     /// The commitment id (key of its [`BallotRecord`]).
     pub commitment: Id<BallotCommitment>,
     /// Its leaf index.
     pub leaf: u64,
+}
+
+impl LatestBallot {
+    /// The length of the stored form.
+    pub const STORED_LEN: usize = 40;
+
+    /// The stored form: the commitment id (32 bytes) ‖ the leaf (u64 BE).
+    pub fn to_bytes(&self) -> [u8; Self::STORED_LEN] {
+        let mut bytes = [0; Self::STORED_LEN];
+        bytes[..32].copy_from_slice(self.commitment.as_bytes());
+        bytes[32..].copy_from_slice(&self.leaf.to_be_bytes());
+        bytes
+    }
+
+    /// Reads the stored form; anything but 40 bytes is a damaged store.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, ServiceError> {
+        let bytes: &[u8; Self::STORED_LEN] = bytes.try_into().map_err(|_| {
+            ServiceError::Corrupt(format!(
+                "{}: a latest ballot of {} bytes, expected {}",
+                Keyspace::Openings.name(),
+                bytes.len(),
+                Self::STORED_LEN
+            ))
+        })?;
+        let (commitment, leaf) = bytes.split_at(32);
+        let mut id = [0; 32];
+        id.copy_from_slice(commitment);
+        let mut index = [0; 8];
+        index.copy_from_slice(leaf);
+        Ok(LatestBallot {
+            commitment: Id::from_bytes(id),
+            leaf: u64::from_be_bytes(index),
+        })
+    }
 }
 
 /// A signed checkpoint as stored.

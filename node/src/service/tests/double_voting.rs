@@ -181,3 +181,52 @@ impl Tamper for crate::service::BallotSubmission {
         self.signed.signature.0[5] ^= 1;
     }
 }
+
+/// A re-cast's duplicate check is answered from memory for a voter whose
+/// every ballot this node saw (see `service::ballot_caches`); a node that
+/// did not see them (here: another node on the same store, as after a
+/// restart) asks the store. Either way every earlier ballot is a replay.
+#[test]
+fn a_replay_of_any_earlier_ballot_is_refused_with_or_without_its_history_in_memory() {
+    let store = memory();
+    let (node, _clock) = node_on(store.clone(), CheckpointPolicy::default());
+    let v = to_voting(&node, "budget", 4);
+    let key = register(&node, &v, 0);
+    let ballots: Vec<_> = (0..5)
+        .map(|i| ballot(v.id, &key, "north", &[v.north[i % 3]]))
+        .collect();
+    for b in &ballots {
+        node.cast_ballot(b.clone()).unwrap();
+    }
+    let replayed = |node: &crate::service::Node| {
+        for b in &ballots {
+            assert!(matches!(
+                node.cast_ballot(b.clone()),
+                Err(ServiceError::DuplicateBallot)
+            ));
+        }
+    };
+    replayed(&node);
+    // In one batch, a new ballot and then replays of the stored latest and
+    // an earlier one: the batch's own latest is the new one by then.
+    let first_fresh = ballot(v.id, &key, "north", &[v.north[0]]);
+    let answers = node.cast_ballots(vec![
+        first_fresh.clone(),
+        ballots[4].clone(),
+        ballots[3].clone(),
+    ]);
+    assert!(answers[0].is_ok(), "{:?}", answers[0]);
+    for answer in &answers[1..] {
+        assert!(
+            matches!(answer, Err(ServiceError::DuplicateBallot)),
+            "{answer:?}"
+        );
+    }
+    replayed(&node);
+    let (restarted, _clock) = node_on(store, CheckpointPolicy::default());
+    replayed(&restarted);
+    let fresh = ballot(v.id, &key, "north", &[v.north[1]]);
+    let cast = restarted.cast_ballot(fresh).unwrap();
+    assert_eq!(cast.supersedes, Some(first_fresh.signed.id().unwrap()));
+    replayed(&restarted);
+}
