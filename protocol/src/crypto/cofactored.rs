@@ -169,23 +169,26 @@ pub fn verify_batch_cofactored(items: &[BatchItem]) -> Result<(), Vec<usize>> {
         .iter()
         .map(|item| prepare(&item.signer, &item.message, &item.signature))
         .collect();
-    let undecodable: Vec<usize> = prepared
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.is_none())
-        .map(|(i, _)| i)
-        .collect();
     let weights = weights(items.iter().map(|item| {
         let hash = *blake3::hash(&item.message).as_bytes();
         (item.signer.as_bytes(), &item.signature.0, hash)
     }));
-    if undecodable.is_empty() && batch_equation_holds(&prepared, &weights) {
+    if prepared.iter().all(Option::is_some) && batch_equation_holds(&prepared, &weights) {
         return Ok(());
     }
-    let failed: Vec<usize> = items
-        .iter()
+    failing_positions(
+        items
+            .iter()
+            .map(|item| verify_cofactored(&item.signer, &item.message, &item.signature)),
+    )
+}
+
+/// `Ok(())` when every verdict holds, otherwise the positions of those that
+/// do not: what a batch check answers once its equation has failed.
+fn failing_positions(verdicts: impl Iterator<Item = bool>) -> Result<(), Vec<usize>> {
+    let failed: Vec<usize> = verdicts
         .enumerate()
-        .filter(|(_, item)| !verify_cofactored(&item.signer, &item.message, &item.signature))
+        .filter(|&(_, holds)| !holds)
         .map(|(i, _)| i)
         .collect();
     if failed.is_empty() {

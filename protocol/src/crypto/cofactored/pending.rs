@@ -95,18 +95,7 @@ impl PendingBatch {
                 return Ok(());
             }
         }
-        let failed: Vec<usize> = self
-            .prepared
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| !p.as_ref().is_some_and(holds))
-            .map(|(i, _)| i)
-            .collect();
-        if failed.is_empty() {
-            Ok(())
-        } else {
-            Err(failed)
-        }
+        super::failing_positions(self.prepared.iter().map(|p| p.as_ref().is_some_and(holds)))
     }
 }
 
