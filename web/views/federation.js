@@ -15,6 +15,16 @@ function splitOrigin(origin) {
   return parts.length === 3 && parts[0] === 'pbnode' ? [parts[1], parts[2]] : null;
 }
 
+// What this node's network holds against a member: rejected gossip and
+// malformed sync frames since it started; a member at the strike limit is
+// disconnected and blocked for a while.
+function misbehaviour(score) {
+  if (!score) return 'none seen';
+  const what = count(score.rejected_messages) + ' rejected messages, ' +
+    count(score.malformed_frames) + ' malformed frames';
+  return score.blocked ? h('strong', { class: 'bad' }, 'BLOCKED: ' + what) : what;
+}
+
 function logLink(log, self) {
   const split = splitOrigin(log.origin);
   if (!split) return h('code', {}, log.origin);
@@ -42,7 +52,7 @@ export async function federationPage() {
     ]),
     h('h2', {}, 'Members'),
     table('Members listed in the signed federation manifest',
-      ['Name', 'Slug', 'Role', 'Parent', 'Connected', 'Equivocation'],
+      ['Name', 'Slug', 'Role', 'Parent', 'Connected', 'Equivocation', 'Misbehaviour'],
       fed.members.map((m) => [
         m.name,
         h('code', {}, m.slug),
@@ -50,6 +60,7 @@ export async function federationPage() {
         m.parent || '—',
         m.slug === fed.self ? 'this node' : m.connected ? 'yes' : 'no',
         m.equivocated ? h('strong', { class: 'bad' }, 'PROVEN: signed inconsistent checkpoints') : 'none recorded',
+        misbehaviour(m.misbehaviour),
       ])),
     h('h2', {}, 'Logs held by this node'),
     fed.logs.length

@@ -187,7 +187,19 @@ const SCHEMAS: &[SchemaSpec] = &[
                             "jurisdiction": { "type": "string", "pattern": "^[0-9a-f]{64}$" },
                             "parent": { "type": ["string", "null"] },
                             "connected": { "type": "boolean" },
-                            "equivocated": { "type": "boolean" }
+                            "equivocated": { "type": "boolean" },
+                            "misbehaviour": {
+                                "description": "what this node's network holds against the member since it started (null: nothing); a member that reaches the strike limit is disconnected and blocked for a while",
+                                "type": ["object", "null"],
+                                "required": ["rejected_messages", "malformed_frames", "strikes", "blocks", "blocked"],
+                                "properties": {
+                                    "rejected_messages": { "type": "integer", "description": "gossip messages it sent that were rejected: undecodable, oversize, or failing verification" },
+                                    "malformed_frames": { "type": "integer", "description": "sync request or response frames that could not be decoded or were oversize" },
+                                    "strikes": { "type": "integer", "description": "strikes since it was last unblocked" },
+                                    "blocks": { "type": "integer", "description": "how many times it has been blocked" },
+                                    "blocked": { "type": "boolean" }
+                                }
+                            }
                         }
                     } },
                     "logs": { "type": "array", "items": {
@@ -359,6 +371,17 @@ fn served_size(fed: &Federation, origin: &str) -> Result<u64, ApiError> {
     Ok(size)
 }
 
+/// A member's misbehaviour counts as the summary shows them.
+fn misbehaviour_json(score: &crate::net::PeerScore) -> serde_json::Value {
+    json!({
+        "rejected_messages": score.rejected_messages,
+        "malformed_frames": score.malformed_frames,
+        "strikes": score.strikes,
+        "blocks": score.blocks,
+        "blocked": score.blocked,
+    })
+}
+
 fn unexpected(answer: SyncResponse) -> ApiError {
     ApiError::internal(format!("unexpected answer {answer:?}"))
 }
@@ -371,6 +394,7 @@ async fn summary(ctx: ApiContext) -> Result<Response, Rejection> {
         let fed = &api.federation;
         let manifest = fed.manifest().value;
         let connected = api.transport.connected();
+        let scores = api.transport.handle().peer_scores();
         let own = fed.own_member();
         let mut members = Vec::new();
         for m in &manifest.members {
@@ -386,6 +410,7 @@ async fn summary(ctx: ApiContext) -> Result<Response, Rejection> {
                 "parent": m.parent,
                 "connected": m.key == own.key || connected.contains(&m.key),
                 "equivocated": fed.is_marked(&m.key).map_err(ApiError::internal)?,
+                "misbehaviour": scores.get(&m.key).map(misbehaviour_json),
             }));
         }
         let own_slug = &own.slug;

@@ -73,6 +73,29 @@ impl NetHandle {
         self.shared.scores()
     }
 
+    /// Publishes `data` exactly as given: no encoding and no size check on
+    /// our side. An honest node never needs it; it exists so the defences of
+    /// peers can be tested the way a buggy or hostile member would hit them
+    /// (garbage, oversize frames). gossipsub still refuses, locally, data
+    /// over its transmit limit (`MAX_GOSSIP_BYTES` plus the envelope
+    /// allowance), so the largest frame it sends is what a receiver can be
+    /// sent at all. Refused like [`Transport::publish`] while no peer has
+    /// subscribed.
+    pub fn publish_raw(&self, data: Vec<u8>) -> Result<(), TransportError> {
+        self.send_gossip(data)
+    }
+
+    fn send_gossip(&self, data: Vec<u8>) -> Result<(), TransportError> {
+        if !self.shared.has_subscribers() {
+            return Err(TransportError::Publish(
+                "no peer has subscribed to the federation topic yet".to_string(),
+            ));
+        }
+        self.commands
+            .send(Command::Publish(data))
+            .map_err(|_| TransportError::Stopped)
+    }
+
     /// Stops the network task and waits for it to end; every clone then
     /// reports [`TransportError::Stopped`].
     pub async fn shutdown(&self) {
@@ -128,14 +151,7 @@ impl Transport for NetHandle {
                 data.len()
             )));
         }
-        if !self.shared.has_subscribers() {
-            return Err(TransportError::Publish(
-                "no peer has subscribed to the federation topic yet".to_string(),
-            ));
-        }
-        self.commands
-            .send(Command::Publish(data))
-            .map_err(|_| TransportError::Stopped)
+        self.send_gossip(data)
     }
 
     /// Replaces the allow list. Refused with [`TransportError::Invalid`] if
