@@ -334,7 +334,13 @@ fn every_page_warns_of_a_recorded_equivocation_and_links_its_proof() {
     });
     let browser = Browser::start();
     browser.open(&format!("{}/#/federation", region.url()));
-    let text = browser.wait_for_all(&["Federation testnet", "town-2", "replica"]);
+    let text = browser.wait_for_all(&[
+        "Federation testnet",
+        "town-2",
+        "replica",
+        "Misbehaviour",
+        "none seen",
+    ]);
     assert!(!text.contains("Warning: equivocation"), "{text}");
 
     let forked = town2
