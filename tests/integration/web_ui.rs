@@ -12,7 +12,7 @@
 
 use pbnode_tests::browser::Browser;
 use pbnode_tests::client::Client;
-use pbnode_tests::federation_net::{FedSetup, member, origin, run_demo, served, wait_until};
+use pbnode_tests::federation_net::{FedSetup, caught_up, member, origin, run_demo, wait_until};
 use pbnode_tests::fixtures::{process_draft, proposal};
 use pbnode_tests::node::TestNode;
 use pbnode_tests::scenario::{Voting, to_voting};
@@ -329,8 +329,7 @@ fn every_page_warns_of_a_recorded_equivocation_and_links_its_proof() {
     let nodes = [&region, &town2];
     let limit = Duration::from_secs(60);
     wait_until("the region replicates town-2's log", limit, &nodes, || {
-        let head = served(&town2, &log);
-        head.is_some() && served(&region, &log) == head
+        caught_up(&town2, &region, &log)
     });
     let browser = Browser::start();
     browser.open(&format!("{}/#/federation", region.url()));

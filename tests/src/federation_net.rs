@@ -10,6 +10,9 @@
 use crate::pbnode_binary;
 use crate::real_node::RealNode;
 use crate::voter::{SealedBallot, Voter};
+use pbnode::federation::{Inbound, PeerAddress, Transport};
+use pbnode::net::{NetConfig, NetHandle};
+use pbnode_protocol::crypto::PublicKey;
 use pbnode_protocol::note::{SignedCheckpoint, process_log_origin};
 use pbnode_protocol::objects::ProposalId;
 use serde_json::Value;
@@ -17,6 +20,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
 
 /// Seconds between a node's checkpoints and its federation announcements:
 /// short, so that tests converge in seconds.
@@ -212,6 +216,37 @@ pub fn origin(slug: &str, process: &str) -> String {
 /// `GET /api/v1/federation`.
 pub fn summary(node: &RealNode) -> Value {
     node.client().get("/api/v1/federation").expect_json(200)
+}
+
+/// Whether `replica` serves the log `origin` at the checkpoint its owner
+/// serves (and the owner serves one).
+pub fn caught_up(owner: &RealNode, replica: &RealNode, origin: &str) -> bool {
+    let head = served(owner, origin);
+    head.is_some() && served(replica, origin) == head
+}
+
+/// A bare network peer (`pbnode::net`, no node behind it) holding member
+/// `slug`'s node key, listening on 127.0.0.1 and dialling `region` only:
+/// how tests play a member or an outsider that misbehaves. Call it inside a
+/// tokio runtime; keep the receiver, or inbound messages are dropped.
+pub fn bare_peer(
+    fed: &FedSetup,
+    slug: &str,
+    region: &RealNode,
+) -> (NetHandle, mpsc::Receiver<Inbound>) {
+    let seed = pbnode::secrets::load_node_key(&fed.data(slug))
+        .unwrap_or_else(|e| panic!("{slug}'s key: {e}"))
+        .seed();
+    let region_key: PublicKey = fed.signer.parse().expect("region key");
+    let mut config = NetConfig::new("testnet");
+    config.listen = vec!["/ip4/127.0.0.1/tcp/0".into()];
+    let (net, inbound) = pbnode::net::start(config, seed).expect("network");
+    net.set_members(vec![PeerAddress {
+        key: region_key,
+        addresses: region.p2p_addrs().to_vec(),
+    }])
+    .expect("members");
+    (net, inbound)
 }
 
 /// The (size, root) of the log `origin` as `node` serves it, if it does.

@@ -4,7 +4,9 @@
 //! equivocating listed as failed rather than dropped.
 
 use pbnode_protocol::objects::{LogEntry, ProcessId};
-use pbnode_tests::federation_net::{FedSetup, origin, pbnode, run_closed_demo, served, wait_until};
+use pbnode_tests::federation_net::{
+    FedSetup, caught_up, origin, pbnode, run_closed_demo, wait_until,
+};
 use pbnode_tests::real_node::RealNode;
 use pbnode_tests::voting_setup::verified_closed_log;
 use serde_json::Value;
@@ -103,8 +105,7 @@ fn the_region_serves_a_verified_dataset_and_lists_an_equivocator_as_failed() {
     // town-2's process stays listed, as failed, and drops out of the sums.
     let log2 = origin("town-2", &p2);
     wait_until("the region replicates town-2's log", LIMIT, &nodes, || {
-        let head = served(&town2, &log2);
-        head.is_some() && served(&region, &log2) == head
+        caught_up(&town2, &region, &log2)
     });
     let forked = town2
         .admin()

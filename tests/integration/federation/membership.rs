@@ -2,11 +2,12 @@
 //! federation's manifest, cannot connect to a member from outside, and a
 //! manifest signed by the wrong key stops a node at start.
 
-use pbnode::federation::{PeerAddress, Transport};
-use pbnode::net::{NetConfig, start};
+use pbnode::federation::Transport;
 use pbnode_protocol::crypto::PublicKey;
 use pbnode_protocol::federation::{SyncRequest, SyncResponse};
-use pbnode_tests::federation_net::{FedSetup, member, origin, run_demo, served, wait_until};
+use pbnode_tests::federation_net::{
+    FedSetup, bare_peer, caught_up, member, origin, run_demo, wait_until,
+};
 use pbnode_tests::pbnode_binary;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -80,27 +81,14 @@ fn a_non_member_peer_is_never_admitted_nor_served() {
         "the region replicates town-1",
         LIMIT,
         &[&region, &town1],
-        || {
-            let head = served(&town1, &log);
-            head.is_some() && served(&region, &log) == head
-        },
+        || caught_up(&town1, &region, &log),
     );
 
     // The stranger dials the region with its own node key.
-    let seed = pbnode::secrets::load_node_key(&fed.data("stranger"))
-        .expect("stranger key")
-        .seed();
     let region_key: PublicKey = fed.signer.parse().expect("region key");
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let answer = runtime.block_on(async {
-        let mut config = NetConfig::new("testnet");
-        config.listen = vec!["/ip4/127.0.0.1/tcp/0".into()];
-        let (net, _inbound) = start(config, seed).expect("network");
-        net.set_members(vec![PeerAddress {
-            key: region_key,
-            addresses: region.p2p_addrs().to_vec(),
-        }])
-        .expect("members");
+        let (net, _inbound) = bare_peer(&fed, "stranger", &region);
         tokio::time::sleep(Duration::from_secs(3)).await;
         let connected = net.connected();
         let answer = tokio::time::timeout(

@@ -3,15 +3,13 @@
 //! syncing. The rogue is a real libp2p peer (`pbnode::net`) holding a
 //! manifest member's key, talking to real `pbnode run` processes.
 
-use pbnode::federation::Inbound;
-use pbnode::federation::{PeerAddress, Transport};
-use pbnode::net::{NetConfig, NetHandle, start};
-use pbnode_protocol::crypto::PublicKey;
+use pbnode::federation::{Inbound, Transport};
+use pbnode::net::NetHandle;
 use pbnode_protocol::federation::GossipMessage;
 use pbnode_protocol::federation::wire::MAX_GOSSIP_BYTES;
 use pbnode_protocol::note::{Checkpoint, SignatureType, SignedCheckpoint, SignerKey};
 use pbnode_tests::federation_net::{
-    FedSetup, connected, member, origin, run_demo, served, wait_until,
+    FedSetup, bare_peer, caught_up, connected, member, origin, run_demo, served, wait_until,
 };
 use pbnode_tests::real_node::RealNode;
 use serde_json::Value;
@@ -53,28 +51,16 @@ impl Rogue {
             "the region replicates town-1",
             LIMIT,
             &[&region, &town1],
-            || {
-                let head = served(&town1, &log);
-                head.is_some() && served(&region, &log) == head
-            },
+            || caught_up(&town1, &region, &log),
         );
 
         let seed = pbnode::secrets::load_node_key(&fed.data("ghost"))
             .expect("ghost key")
             .seed();
-        let region_key: PublicKey = fed.signer.parse().expect("region key");
         let runtime = Runtime::new().expect("runtime");
         let (net, inbound) = {
             let _guard = runtime.enter();
-            let mut config = NetConfig::new("testnet");
-            config.listen = vec!["/ip4/127.0.0.1/tcp/0".into()];
-            let (net, inbound) = start(config, seed).expect("network");
-            net.set_members(vec![PeerAddress {
-                key: region_key,
-                addresses: region.p2p_addrs().to_vec(),
-            }])
-            .expect("members");
-            (net, inbound)
+            bare_peer(&fed, "ghost", &region)
         };
         wait_until(
             "the region admits the ghost member",
@@ -124,10 +110,7 @@ impl Rogue {
             "the region replicates town-1's new log",
             LIMIT,
             &nodes,
-            || {
-                let head = served(&self.town1, &log2);
-                head.is_some() && served(&self.region, &log2) == head
-            },
+            || caught_up(&self.town1, &self.region, &log2),
         );
         assert!(!connected(&self.region, "ghost"), "the rogue stays blocked");
         assert!(
