@@ -583,13 +583,16 @@ impl<'a> Prover<'a> {
         first_stride: u128,
     ) -> (u128, u128) {
         let prep = self.prep;
-        let Some(first) = bounds::certify(prep, grid, None, None, k0 + 1, winners) else {
+        // The one-step proof and the stretch's shortcuts from one
+        // evaluation (counted as two, as when they were made apart).
+        let order = bounds::Order::new(grid, winners).skipping_bought(grid);
+        let mut lo = k0 + 1;
+        let Some((first, base)) = bounds::first_step(prep, grid, lo, &order) else {
             return (k0, 1);
         };
         let mut at_lo = first;
-        let mut lo = k0 + 1;
         let mut evals: u128 = 2;
-        let Some(base) = bounds::baseline(prep, grid, lo, winners) else {
+        let Some(base) = base else {
             return (lo, evals);
         };
         // The stretch's first proofs are the hardest to make long: the
@@ -602,7 +605,7 @@ impl<'a> Prover<'a> {
             let hi = lo.saturating_add(stride).min(cap);
             evals += 1;
             let low = (hi > lo + 1).then_some((lo, &at_lo));
-            match bounds::certify(prep, grid, Some(&base), low, hi, winners) {
+            match bounds::certify(prep, grid, Some(&base), low, hi, &order) {
                 Some(proved) => {
                     lo = hi;
                     let headroom = proved.headroom;
