@@ -274,20 +274,35 @@ impl Order {
         self
     }
 
-    /// Group `g`'s projects whose `tot_hi` still matters after round `r`
-    /// (all of them when nothing is skipped).
-    fn open_projects<'s>(&'s self, grid: &'s Grid, g: usize, r: u32) -> &'s [u32] {
+    /// Adds `back` to the `tot_hi` of group `g`'s projects that still
+    /// matter after round `r` (all of them when nothing is skipped);
+    /// `None` if a sum leaves the range.
+    fn give_back(
+        &self,
+        grid: &Grid,
+        tot_hi: &mut [u128],
+        g: usize,
+        r: u32,
+        back: u128,
+    ) -> Option<()> {
         match &self.projects {
             Some(projects) => {
-                let list = &projects[grid.starts[g]..grid.starts[g + 1]];
-                let open = list
-                    .iter()
-                    .position(|&q| self.round[q as usize] <= r)
-                    .unwrap_or(list.len());
-                &list[..open]
+                for &q in &projects[grid.starts[g]..grid.starts[g + 1]] {
+                    if self.round[q as usize] <= r {
+                        break;
+                    }
+                    let t = &mut tot_hi[q as usize];
+                    *t = t.checked_add(back)?;
+                }
             }
-            None => grid.group_projects(g),
+            None => {
+                for &q in grid.group_projects(g) {
+                    let t = &mut tot_hi[q as usize];
+                    *t = t.checked_add(back)?;
+                }
+            }
         }
+        Some(())
     }
 
     /// Whether `q`'s `tot_hi` still matters after round `r`.
@@ -520,21 +535,25 @@ impl<'a> Bounds<'a> {
             let mut newly_paid: u128 = 0;
             let mut newly_units: u128 = 0;
             let mut thr: (u128, u128) = (0, 0);
-            self.near[side].retain(|n| {
+            // Few leave per pass: each leaver is swapped with the last
+            // entry rather than every later entry moved up (the sums do not
+            // depend on the order).
+            let near = &mut self.near[side];
+            let mut i = 0;
+            while let Some(n) = near.get(i) {
                 let s = u128::from(n.sat);
                 if thr.0 != s {
                     thr = (s, (rest * s).div_ceil(denom));
                 }
-                let bg = n.budget;
-                if bg < thr.1 {
+                if n.budget < thr.1 {
                     let wt = u128::from(n.weight);
-                    newly_paid += bg * wt;
+                    newly_paid += n.budget * wt;
                     newly_units += wt * s;
-                    false
+                    near.swap_remove(i);
                 } else {
-                    true
+                    i += 1;
                 }
-            });
+            }
             if newly_units == 0 {
                 return Some((rest, denom));
             }
@@ -620,10 +639,7 @@ impl<'a> Bounds<'a> {
                 // (Unlike budgets, a due times a weight is not bounded by
                 // the grid: checked.)
                 let back = (due_lo - old).checked_mul(u128::from(sp.weight))?;
-                for &q in order.open_projects(grid, g, round) {
-                    let t = &mut self.tot_hi[q as usize];
-                    *t = t.checked_add(back)?;
-                }
+                order.give_back(grid, &mut self.tot_hi, g, round, back)?;
             } else {
                 self.b[g][1] = old - due_lo;
             }
