@@ -834,7 +834,6 @@ impl Prefix {
 
 /// The shortcuts of every pair set up at `k0`, or `None` if the bounds
 /// cannot price some winner there.
-#[cfg(test)]
 pub(crate) fn baseline(
     prep: &Prepared,
     grid: &Grid,
