@@ -513,6 +513,10 @@ const HEADROOM_JUMP: u128 = 16;
 /// The longest first stride of a stretch after its one-step proof.
 const FIRST_STRIDE_CAP: u128 = 8;
 
+/// A stretch's first stride hint (half the previous stretch) above which
+/// its one-step proof and shortcuts are made from one evaluation.
+const FUSED_AFTER_STRIDE: u128 = 2;
+
 /// How intervals are proved: with bounds on the grid of `bounds.rs` when
 /// the election has one (much cheaper), else exactly.
 #[derive(Clone, Copy)]
@@ -583,13 +587,27 @@ impl<'a> Prover<'a> {
         first_stride: u128,
     ) -> (u128, u128) {
         let prep = self.prep;
-        let Some(first) = bounds::certify(prep, grid, None, None, k0 + 1, winners) else {
-            return (k0, 1);
+        let order = bounds::Order::new(grid, winners).skipping_bought(grid);
+        let mut lo = k0 + 1;
+        // After a long stretch the one-step proof mostly holds: make it and
+        // the stretch's shortcuts from one evaluation (counted as two, as
+        // when made apart; Budapest 2024). After a short one it often
+        // fails, and the shortcuts' passes would be wasted: prove first
+        // (Warszawa 2021 Ursynów: 8% more work when always fused).
+        let (first, base) = if first_stride > FUSED_AFTER_STRIDE {
+            match bounds::first_step(prep, grid, lo, &order) {
+                Some(made) => made,
+                None => return (k0, 1),
+            }
+        } else {
+            match bounds::certify(prep, grid, None, None, lo, &order) {
+                Some(first) => (first, bounds::baseline(prep, grid, lo, &order)),
+                None => return (k0, 1),
+            }
         };
         let mut at_lo = first;
-        let mut lo = k0 + 1;
         let mut evals: u128 = 2;
-        let Some(base) = bounds::baseline(prep, grid, lo, winners) else {
+        let Some(base) = base else {
             return (lo, evals);
         };
         // The stretch's first proofs are the hardest to make long: the
@@ -602,7 +620,7 @@ impl<'a> Prover<'a> {
             let hi = lo.saturating_add(stride).min(cap);
             evals += 1;
             let low = (hi > lo + 1).then_some((lo, &at_lo));
-            match bounds::certify(prep, grid, Some(&base), low, hi, winners) {
+            match bounds::certify(prep, grid, Some(&base), low, hi, &order) {
                 Some(proved) => {
                     lo = hi;
                     let headroom = proved.headroom;

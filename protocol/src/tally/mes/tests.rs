@@ -469,6 +469,30 @@ proptest! {
         }
     }
 
+    /// A stretch's first proof and shortcuts, made from one evaluation,
+    /// are the one-step proof of `certify` and the shortcuts of
+    /// `baseline`, each made from its own.
+    #[test]
+    fn the_first_step_is_the_one_step_proof_and_the_baseline(
+        e in arb_election(),
+        k in 0u128..300,
+    ) {
+        let prep = core::Prepared::new(&e).unwrap();
+        prop_assume!(prep.num_ballots > 0);
+        let first = run::run(&prep, k, TieBreak::SmallestId, false).selected;
+        let winners = &first[prep.free.len()..];
+        let grid = bounds::Grid::new(&prep).unwrap();
+        let order = bounds::Order::new(&grid, winners).skipping_bought(&grid);
+        let together = bounds::first_step(&prep, &grid, k + 1, &order);
+        let apart = bounds::certify(&prep, &grid, None, None, k + 1, &order);
+        prop_assert_eq!(together.is_some(), apart.is_some());
+        if let (Some((proved, base)), Some(alone)) = (together, apart) {
+            prop_assert_eq!(proved, alone);
+            let base_alone = bounds::baseline(&prep, &grid, k + 1, &order);
+            prop_assert_eq!(base.map(|b| b.summary()), base_alone.map(|b| b.summary()));
+        }
+    }
+
     #[test]
     fn runs_inside_a_proven_interval_select_the_same_projects(
         e in arb_election(),
@@ -491,13 +515,14 @@ proptest! {
             (1, interval::certify(&prep, None, k, k + 1, winners)),
         ];
         let grid = bounds::Grid::new(&prep).unwrap();
+        let order = bounds::Order::new(&grid, winners).skipping_bought(&grid);
         if let (Some(fast_base), Some(at_k)) = (
-            bounds::baseline(&prep, &grid, k, winners),
+            bounds::baseline(&prep, &grid, k, &order),
             bounds::ends_at(&prep, &grid, k, winners),
         ) {
             let fast = |base, len| {
                 let low = (len > 1).then_some((k, &at_k));
-                bounds::certify(&prep, &grid, base, low, k + len, winners).is_some()
+                bounds::certify(&prep, &grid, base, low, k + len, &order).is_some()
             };
             proved.push((len, fast(Some(&fast_base), len)));
             proved.push((len, fast(None, len)));
