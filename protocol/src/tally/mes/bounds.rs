@@ -617,6 +617,27 @@ impl<'a> Bounds<'a> {
 /// the rounds whose state is a shifted copy (more elsewhere, when falling
 /// prices leave supporters more). Only a guess for the next proof's stride:
 /// proofs decide, never this.
+/// After the last round: `None` if a project still remaining could be
+/// afforded by its supporters' upper budgets `tot_hi` (the run would buy
+/// more), else `headroom` lowered to the steps every such project stays
+/// out of reach.
+fn still_unaffordable(
+    prep: &Prepared,
+    grid: &Grid,
+    remaining: &[bool],
+    tot_hi: &[u128],
+    mut headroom: u128,
+) -> Option<u128> {
+    for p in (0..remaining.len()).filter(|&p| remaining[p]) {
+        let (tot, cost) = (tot_hi[p], grid.cost[p]);
+        if tot >= cost {
+            return None;
+        }
+        headroom = headroom.min(steps_within(prep, grid, p, cost - tot));
+    }
+    Some(headroom)
+}
+
 fn steps_within(prep: &Prepared, grid: &Grid, p: usize, shortfall: u128) -> u128 {
     let per_step = prep.supporter_weight[p].saturating_mul(grid.one).max(1);
     shortfall / per_step
@@ -889,13 +910,7 @@ fn set_up(
         }
     }
     let proved = if step {
-        for p in (0..remaining.len()).filter(|&p| remaining[p]) {
-            let (tot, cost) = (f.tot_hi[p], grid.cost[p]);
-            if tot >= cost {
-                return None;
-            }
-            note(p, cost - tot);
-        }
+        let headroom = still_unaffordable(prep, grid, &remaining, &f.tot_hi, headroom)?;
         Some(Certified {
             prices,
             rich_lower,
@@ -1106,13 +1121,7 @@ pub(crate) fn certify(
         prices.push(p_hi.hi);
         high.pay(w, p_hi)?;
     }
-    for p in (0..remaining.len()).filter(|&p| remaining[p]) {
-        let (tot, cost) = (high.tot_hi[p], grid.cost[p]);
-        if tot >= cost {
-            return None;
-        }
-        note(p, cost - tot);
-    }
+    let headroom = still_unaffordable(prep, grid, &remaining, &high.tot_hi, headroom)?;
     Some(Certified {
         prices,
         rich_lower,
